@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// AMPL: offline Alternating Model-Policy Learning (Yang et al., NeurIPS 2022) as a Swift package and CLI.
+// Targets mirror docs/architecture.md §2; arrows only point down. No target uses unsafeFlags, so other
+// packages can depend on this one.
+import PackageDescription
+
+let package = Package(
+    name: "AMPL",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ampl", targets: ["ampl"]),
+        .library(name: "Networks", targets: ["Networks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, installed by scripts/bootstrap.sh.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CMuJoCo", path: "Sources/CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial",
+                       providers: [.apt(["libhdf5-dev"])]),
+        // Elementwise hot loops, vectorised per CPU by target_clones (see docs/performance.md).
+        .target(name: "CKernels", path: "Sources/CKernels"),
+
+        .target(name: "Numerics", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "Networks", dependencies: ["Numerics", "CKernels"]),
+        .target(name: "Environments", dependencies: ["Numerics", "CMuJoCo"]),
+        .target(name: "Datasets", dependencies: ["Numerics", "Environments", "CHDF5"]),
+        .target(name: "Telemetry", dependencies: ["Numerics"]),
+        .executableTarget(name: "ampl", dependencies: [
+            "Numerics", "Networks", "Environments", "Datasets", "Telemetry",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Numerics"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Numerics"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Environments", "Numerics"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics"]),
+    ]
+)

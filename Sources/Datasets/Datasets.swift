@@ -1,0 +1,1 @@
+// Datasets target: see docs/architecture.md §2.

@@ -1,0 +1,1 @@
+// Environments target: see docs/architecture.md §2.

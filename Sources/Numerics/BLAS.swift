@@ -1,0 +1,53 @@
+import CBLAS
+import Foundation
+
+/// Whether an operand of `gemm` is used as stored or transposed.
+public enum Transpose: Sendable {
+    case none, transposed
+
+    var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+}
+
+/// C = alpha · op(A) · op(B) + beta · C, all row-major, through OpenBLAS's `cblas_sgemm`.
+///
+/// The three layouts of a linear layer: forward `Y = X·W` (none, none), input gradient `dX = dY·Wᵀ`
+/// (none, transposed), weight gradient `dW += Xᵀ·dY` (transposed, none, beta 1).
+@inline(__always)
+public func gemm(_ a: Matrix, _ transA: Transpose = .none, _ b: Matrix, _ transB: Transpose = .none,
+                 into c: Matrix, alpha: Float = 1, beta: Float = 0) {
+    let m = transA == .none ? a.rows : a.cols
+    let k = transA == .none ? a.cols : a.rows
+    let kb = transB == .none ? b.rows : b.cols
+    let n = transB == .none ? b.cols : b.rows
+    precondition(k == kb && c.rows == m && c.cols == n,
+                 "gemm shapes: op(A) \(m)×\(k), op(B) \(kb)×\(n), C \(c.rows)×\(c.cols)")
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        if beta == 0 { c.fill(0) } else if beta != 1 { cblas_sscal(Int32(c.count), beta, c.base, 1) }
+        return
+    }
+    cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+                a.base, Int32(a.cols), b.base, Int32(b.cols), beta, c.base, Int32(c.cols))
+}
+
+/// OpenBLAS settings and what the library chose at start-up.
+public enum BLAS {
+    /// Number of threads OpenBLAS uses for one call (`--threads`; `--deterministic` pins it to 1).
+    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// The kernel family OpenBLAS selected, e.g. "Cooperlake" (AVX-512) or "Haswell" (AVX2).
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+    public static var config: String { String(cString: openblas_get_config()) }
+
+    /// A warning when the environment forces a core type or L2 size, which on AVX-512 machines roughly
+    /// halves sgemm speed (docs/performance.md); nil when OpenBLAS chose by itself.
+    public static func forcedCoreWarning(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let forced = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"].compactMap { key in
+            environment[key].map { "\(key)=\($0)" }
+        }
+        guard !forced.isEmpty else { return nil }
+        return "warning: \(forced.joined(separator: " ")) forces OpenBLAS's kernel choice (now \(coreName)); "
+            + "on AVX-512 machines this halves sgemm speed. Run with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`."
+    }
+}

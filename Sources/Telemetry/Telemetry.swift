@@ -1,0 +1,1 @@
+// Telemetry target: see docs/architecture.md §2.

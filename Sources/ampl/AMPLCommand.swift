@@ -1,0 +1,19 @@
+import ArgumentParser
+import Numerics
+
+/// The `ampl` command line: one subcommand per verb; each lives in its own file and holds no training logic.
+@main
+struct AMPLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ampl",
+        abstract: "Offline Alternating Model-Policy Learning: train, evaluate, make datasets, benchmark.",
+        version: AMPLVersion.string,
+        subcommands: [
+            // Each helper adds its command here, one line each.
+        ]
+    )
+}
+
+enum AMPLVersion {
+    static let string = "0.1.0"
+}
