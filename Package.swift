@@ -28,17 +28,19 @@ let package = Package(
         .target(name: "Numerics", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "Networks", dependencies: ["Numerics", "CKernels"]),
         .target(name: "Environments", dependencies: ["Numerics", "CMuJoCo"]),
-        .target(name: "Datasets", dependencies: ["Numerics", "Environments", "CHDF5"]),
+        .target(name: "Datasets", dependencies: ["Numerics", "CHDF5"]),
         .target(name: "Telemetry", dependencies: ["Numerics"]),
+        .target(name: "Cluster", dependencies: ["Numerics", "CZeroMQ"]),
         .executableTarget(name: "ampl", dependencies: [
-            "Numerics", "Networks", "Environments", "Datasets", "Telemetry",
+            "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Numerics"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Numerics"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Environments", "Numerics"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Numerics"]),
     ]
 )

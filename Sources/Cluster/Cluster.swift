@@ -1,0 +1,1 @@
+// Cluster target: see docs/architecture.md §4.
