@@ -37,7 +37,9 @@ let package = Package(
         ]),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Numerics"]),
+        // Test support: counts the calling thread's heap allocations (replaces malloc in the test process).
+        .target(name: "CAllocationCounter", path: "Tests/Support/CAllocationCounter"),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Numerics", "CAllocationCounter"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Numerics"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics"]),

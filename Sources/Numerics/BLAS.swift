@@ -10,11 +10,11 @@ public enum Transpose: Sendable {
 
 /// C = alpha · op(A) · op(B) + beta · C, all row-major, through OpenBLAS's `cblas_sgemm`.
 ///
-/// The three layouts of a linear layer: forward `Y = X·W` (none, none), input gradient `dX = dY·Wᵀ`
-/// (none, transposed), weight gradient `dW += Xᵀ·dY` (transposed, none, beta 1).
+/// The three layouts of a linear layer: forward `Y = X·W`, input gradient `dX = dY·Wᵀ` (transB),
+/// weight gradient `dW += Xᵀ·dY` (transA, beta 1).
 @inline(__always)
-public func gemm(_ a: Matrix, _ transA: Transpose = .none, _ b: Matrix, _ transB: Transpose = .none,
-                 into c: Matrix, alpha: Float = 1, beta: Float = 0) {
+public func gemm(_ a: Matrix, _ b: Matrix, into c: Matrix, transA: Transpose = .none, transB: Transpose = .none,
+                 alpha: Float = 1, beta: Float = 0) {
     let m = transA == .none ? a.rows : a.cols
     let k = transA == .none ? a.cols : a.rows
     let kb = transB == .none ? b.rows : b.cols

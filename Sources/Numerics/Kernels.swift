@@ -59,3 +59,9 @@ public enum CRC32C {
         bytes.withUnsafeBytes { checksum($0, continuing: crc) }
     }
 }
+
+/// Process diagnostics.
+public enum Heap {
+    /// Bytes currently allocated from the C heap (Swift objects and arrays included).
+    public static var bytesInUse: Int { Int(ampl_heap_bytes_in_use()) }
+}

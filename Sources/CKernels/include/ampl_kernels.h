@@ -47,3 +47,7 @@ int ampl_all_finite(size_t n, const float *x);
 /// CRC-32C (Castagnoli) of `n` bytes, continuing from `crc` (start with 0). Uses the SSE4.2 instruction when
 /// the CPU has it, a table otherwise. Checkpoints, wire frames and TensorBoard records all use this checksum.
 unsigned int ampl_crc32c(unsigned int crc, const void *data, size_t n);
+
+/// Bytes the heap has handed out and not yet taken back (glibc's mallinfo2: arena + mmapped blocks).
+/// Tests use it to show that a training step allocates nothing once warm.
+size_t ampl_heap_bytes_in_use(void);
