@@ -31,8 +31,9 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Numerics", "CHDF5"]),
         .target(name: "Telemetry", dependencies: ["Numerics"]),
         .target(name: "Cluster", dependencies: ["Numerics", "CZeroMQ"]),
+        .target(name: "Benchmarks", dependencies: ["Numerics", "Networks"]),
         .executableTarget(name: "ampl", dependencies: [
-            "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster",
+            "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
