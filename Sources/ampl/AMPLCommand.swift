@@ -10,6 +10,7 @@ struct AMPLCommand: ParsableCommand {
         version: AMPLVersion.string,
         subcommands: [
             // Each helper adds its command here, one line each.
+            PlotCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// Telemetry target: see docs/architecture.md §2.
