@@ -1,1 +1,0 @@
-// Datasets target: see docs/architecture.md §2.
