@@ -1,1 +1,0 @@
-// Cluster target: see docs/architecture.md §4.
