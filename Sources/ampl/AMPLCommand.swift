@@ -11,6 +11,7 @@ struct AMPLCommand: ParsableCommand {
         subcommands: [
             // Each helper adds its command here, one line each.
             PlotCommand.self,
+            EvaluateCommand.self,
             KeygenCommand.self,
             DatasetCommand.self,
         ]

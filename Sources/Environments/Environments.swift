@@ -1,1 +1,0 @@
-// Environments target: see docs/architecture.md §2.
