@@ -31,9 +31,10 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Numerics", "CHDF5"]),
         .target(name: "Telemetry", dependencies: ["Numerics"]),
         .target(name: "Cluster", dependencies: ["Numerics", "CZeroMQ"]),
+        .target(name: "Behavior", dependencies: ["Numerics", "Networks", "Environments", "Datasets"]),
         .target(name: "Benchmarks", dependencies: ["Numerics", "Networks"]),
         .executableTarget(name: "ampl", dependencies: [
-            "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks",
+            "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks", "Behavior",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -45,5 +46,6 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Numerics"]),
+        .testTarget(name: "BehaviorTests", dependencies: ["Behavior", "Environments", "Networks", "Numerics"]),
     ]
 )

@@ -88,9 +88,10 @@ public struct MLP: Sendable {
 
     /// Forward of `x`'s rows into the workspace rows `rowOffset ..< rowOffset + x.rows` (ensemble groups).
     func forwardRows(_ x: Matrix, rowOffset: Int, params: ParameterBuffer, workspace ws: MLPWorkspace) -> Matrix {
-        let rows = x.rows
-        precondition(rowOffset + rows <= ws.maxRows, "batch of \(rowOffset + rows) rows > workspace \(ws.maxRows)")
-        precondition(x.cols == inputs, "MLP input has \(x.cols) columns, expected \(inputs)")
+        let rows = x.rows, maxRows = ws.maxRows, expectedColumns = inputs
+        // The messages capture only plain values: capturing `self` would box it on every call.
+        precondition(rowOffset + rows <= maxRows, "batch of \(rowOffset + rows) rows > workspace \(maxRows)")
+        precondition(x.cols == expectedColumns, "MLP input has \(x.cols) columns, expected \(expectedColumns)")
         var h = x
         for l in 0..<layers.count {
             let layer = layers[l]
@@ -140,4 +141,12 @@ public struct MLP: Sendable {
 
     /// Matrix-product FLOP of one forward pass over `rows` rows.
     public func forwardFlops(rows: Int) -> Double { layers.reduce(0) { $0 + $1.forwardFlops(rows: rows) } }
+}
+
+extension MLPWorkspace {
+    /// The output of the last forward pass of `mlp` with this workspace, (rows, cols).
+    public func outputView(rows: Int, cols: Int, mlp: MLP) -> Matrix {
+        precondition(cols == mlp.outputs, "outputView: \(cols) columns, the MLP has \(mlp.outputs)")
+        return mlp.activationOutput(mlp.layers.count - 1, rows: rows, rowOffset: 0, ws: self)
+    }
 }

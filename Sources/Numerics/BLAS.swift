@@ -26,8 +26,20 @@ public func gemm(_ a: Matrix, _ b: Matrix, into c: Matrix, transA: Transpose = .
         if beta == 0 { c.fill(0) } else if beta != 1 { cblas_sscal(Int32(c.count), beta, c.base, 1) }
         return
     }
-    cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
-                a.base, Int32(a.cols), b.base, Int32(b.cols), beta, c.base, Int32(c.cols))
+    if n == 1 {
+        // C (m×1) = op(A)·b with b contiguous (a k×1 column or a 1×k row): a matrix-vector product.
+        // OpenBLAS's sgemm allocates on every call for this shape, and its sgemv is faster here too.
+        cblas_sgemv(CblasRowMajor, transA.cblas, Int32(a.rows), Int32(a.cols), alpha, a.base, Int32(a.cols),
+                    b.base, 1, beta, c.base, 1)
+    } else if m == 1 {
+        // C (1×n) = a·op(B), i.e. cᵀ = op(B)ᵀ·aᵀ with a contiguous.
+        let flipped: CBLAS_TRANSPOSE = transB == .none ? CblasTrans : CblasNoTrans
+        cblas_sgemv(CblasRowMajor, flipped, Int32(b.rows), Int32(b.cols), alpha, b.base, Int32(b.cols),
+                    a.base, 1, beta, c.base, 1)
+    } else {
+        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+                    a.base, Int32(a.cols), b.base, Int32(b.cols), beta, c.base, Int32(c.cols))
+    }
 }
 
 /// OpenBLAS settings and what the library chose at start-up.

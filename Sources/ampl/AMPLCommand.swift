@@ -9,7 +9,8 @@ struct AMPLCommand: ParsableCommand {
         abstract: "Offline Alternating Model-Policy Learning: train, evaluate, make datasets, benchmark.",
         version: AMPLVersion.string,
         subcommands: [
-            // Each helper adds its command here, one line each.
+            BenchCommand.self,
+            BehaviorCommand.self,
             PlotCommand.self,
             EvaluateCommand.self,
             KeygenCommand.self,
