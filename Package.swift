@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Numerics", "CHDF5"]),
         .target(name: "Telemetry", dependencies: ["Numerics"]),
         .target(name: "Cluster", dependencies: ["Numerics", "CZeroMQ"]),
-        .target(name: "Behavior", dependencies: ["Numerics", "Networks", "Environments", "Datasets"]),
+        // Bundled behaviour policies (docs/datasets.md) ship as resources.
+        .target(name: "Behavior", dependencies: ["Numerics", "Networks", "Environments", "Datasets"],
+                resources: [.copy("Resources/policies")]),
         .target(name: "Benchmarks", dependencies: ["Numerics", "Networks"]),
         .executableTarget(name: "ampl", dependencies: [
             "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks", "Behavior",
@@ -41,11 +43,13 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         // Test support: counts the calling thread's heap allocations (replaces malloc in the test process).
         .target(name: "CAllocationCounter", path: "Tests/Support/CAllocationCounter"),
+        // Test support: runs Python (h5py, tensorboard) to check our files with the real readers.
+        .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Numerics", "CAllocationCounter"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Numerics"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics"]),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics", "TestSupport"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Numerics"]),
-        .testTarget(name: "BehaviorTests", dependencies: ["Behavior", "Environments", "Networks", "Numerics"]),
+        .testTarget(name: "BehaviorTests", dependencies: ["Behavior", "Environments", "Datasets", "Networks", "Numerics", "TestSupport"]),
     ]
 )

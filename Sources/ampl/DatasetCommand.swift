@@ -6,8 +6,9 @@ import Foundation
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
-        abstract: "Inspect offline datasets (D4RL-layout HDF5 files and Minari directories).",
+        abstract: "Make and inspect offline datasets (D4RL-layout HDF5 files and Minari directories).",
         subcommands: [
+            DatasetMakeCommand.self,
             DatasetInfoCommand.self,
         ]
     )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Behavior
 import Environments
 import Foundation
 
@@ -18,8 +19,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Environment or dataset name: halfcheetah, hopper, walker2d, pendulum, or e.g. hopper-medium-v2.")
     var env: String
 
-    @Option(help: "'random' for uniform actions in the action box, or a policy checkpoint file.")
+    @Option(help: "'random' for uniform actions in the action box, a policy checkpoint file, or a bundled policy name (e.g. halfcheetah-medium).")
     var policy: String = "random"
+
+    @Flag(help: "Act with the policy's mean action instead of sampling (behaviour policies sample by default, as D4RL's data was collected).")
+    var deterministic = false
 
     @Option(help: "Number of episodes to run.")
     var episodes: Int = 10
@@ -38,12 +42,10 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard policy == "random" else {
-            throw EvaluateError.checkpointPoliciesNotSupported(path: policy)
-        }
         let environment = try makeEnvironment(name: env, modelsDirectory: models)
         let evaluator = Evaluator(environment: environment)
-        let result = evaluator.run(policy: RandomPolicy(spec: environment.spec), episodes: episodes, seed: seed)
+        let chosen = try PolicySource.load(policy, spec: environment.spec, deterministic: deterministic)
+        let result = evaluator.run(policy: chosen, episodes: episodes, seed: seed)
         if json {
             try printJSON(result)
         } else {
@@ -96,17 +98,5 @@ private struct EvaluationReport: Encodable {
         case normalizedScoreMean = "normalized_score_mean"
         case normalizedScoreStd = "normalized_score_std"
         case meanLength = "mean_length"
-    }
-}
-
-private enum EvaluateError: Error, CustomStringConvertible {
-    case checkpointPoliciesNotSupported(path: String)
-
-    var description: String {
-        switch self {
-        case .checkpointPoliciesNotSupported(let path):
-            "evaluating policy checkpoints (\(path)) is not yet supported: the checkpoint loader arrives with "
-                + "the SAC/AMPL policies; use --policy random for now"
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Numerics
 import Testing
 
@@ -42,43 +43,6 @@ func makeSteps(episodeLengths: [Int], terminalEpisodes: Set<Int> = [], observati
         metadata: DatasetMetadata(envName: "halfcheetah", kind: "medium", algorithm: "SAC", behaviorScore: 0.4217),
         policyArrays: ["fc0/weight": ShapedArray(rows: 4, cols: 3, values: values(12)),
                        "fc0/bias": ShapedArray(shape: [4], values: values(4))])
-}
-
-/// The Python interpreter with h5py: $AMPL_TEST_PYTHON, else the venv made by `scripts/bootstrap.sh --with-test-deps`.
-func testPython() -> String {
-    let environment = ProcessInfo.processInfo.environment
-    if let python = environment["AMPL_TEST_PYTHON"], !python.isEmpty { return python }
-    let cache = environment["AMPL_CACHE"] ?? (NSHomeDirectory() + "/.cache/ampl")
-    return cache + "/venv/bin/python"
-}
-
-/// Runs a Python script with h5py and returns its standard output. A missing interpreter or a failing
-/// script throws, so the test fails with the reason instead of passing silently.
-func runPython(_ script: String, arguments: [String] = []) throws -> String {
-    let python = testPython()
-    guard FileManager.default.isExecutableFile(atPath: python) else {
-        throw PythonFailure(description: "no Python with h5py at \(python): "
-                            + "run scripts/bootstrap.sh --with-test-deps or set AMPL_TEST_PYTHON")
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", script] + arguments
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw PythonFailure(description: "Python exited with \(process.terminationStatus): "
-                            + String(decoding: errorData, as: UTF8.self))
-    }
-    return String(decoding: outputData, as: UTF8.self)
-}
-
-struct PythonFailure: Error, CustomStringConvertible {
-    let description: String
 }
 
 /// Float arrays equal bit for bit (so -0.0 ≠ 0.0, unlike `==`).

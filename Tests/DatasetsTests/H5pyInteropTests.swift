@@ -1,8 +1,9 @@
 import Datasets
 import Foundation
+import TestSupport
 import Testing
 
-/// Files exchanged with h5py, the tool D4RL and Minari use, run from the test venv (`testPython()`).
+/// Files exchanged with h5py, the tool D4RL and Minari use, run from the test venv (`testPythonPath()`).
 @Suite struct H5pyInteropTests {
     @Test func h5pyReadsSwiftFileWithD4RLKeysShapesAndDtypes() throws {
         let directory = try TemporaryDirectory()
@@ -22,7 +23,7 @@ import Testing
             print("first_obs", repr(f["observations"][0, 0].item()))
             print("algorithm", f["metadata/algorithm"][()])
         """
-        let lines = Set(try runPython(script, arguments: [path]).split(separator: "\n").map(String.init))
+        let lines = Set(try runTestPython(script, arguments: [path]).split(separator: "\n").map(String.init))
         for expected in ["observations (11, 3) float32 gzip", "next_observations (11, 3) float32 gzip",
                          "actions (11, 2) float32 gzip", "rewards (11,) float32 gzip",
                          "terminals (11,) bool gzip", "timeouts (11,) bool gzip",
@@ -56,7 +57,7 @@ import Testing
             f["metadata/policy/nonlinearity"] = np.bytes_("relu")
             f["metadata/policy/last_fc/bias"] = np.array([1.5, -2.5], dtype=np.float32)
         """
-        _ = try runPython(script, arguments: [path])
+        _ = try runTestPython(script, arguments: [path])
 
         let steps = try D4RLFile.read(path)
         #expect(steps.observations.shape == [6, 2])
@@ -87,7 +88,7 @@ import Testing
             f["terminals"] = np.array([0, 1, 0], dtype=np.uint8)
             f["timeouts"] = np.array([0, 0, 1], dtype=np.int8)
         """
-        _ = try runPython(script, arguments: [path])
+        _ = try runTestPython(script, arguments: [path])
         let steps = try D4RLFile.read(path)
         #expect(steps.terminals == [false, true, false])
         #expect(steps.timeouts == [false, false, true])
@@ -124,7 +125,7 @@ import Testing
                    "data_format": "hdf5", "env_spec": spec, "algorithm_name": "SAC",
                    "ref_min_score": 0.0, "ref_max_score": 20.0}, open(folder + "/metadata.json", "w"))
         """
-        _ = try runPython(script, arguments: [dataFolder])
+        _ = try runTestPython(script, arguments: [dataFolder])
 
         let dataset = try OfflineDataset.load(directory.path + "/halfcheetah-test-v0")
         // Transitions: episode 0 all 3 steps; episode 1 its first step (the second is a truncation);

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Testing
 
 /// Every `DatasetError` case, each checked for a message that names the file and the key or problem.
@@ -19,7 +20,7 @@ import Testing
             f["timeouts"] = np.zeros(n, dtype=bool)
         \(change.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
         """
-        _ = try runPython(script, arguments: [path])
+        _ = try runTestPython(script, arguments: [path])
         return path
     }
 
@@ -44,7 +45,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let data = directory.path + "/data"
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        _ = try runPython("""
+        _ = try runTestPython("""
         import sys, h5py, numpy as np
         with h5py.File(sys.argv[1] + "/main_data.hdf5", "w") as f:
             g = f.create_group("episode_0")

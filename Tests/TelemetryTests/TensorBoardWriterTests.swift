@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Telemetry
 
@@ -56,40 +57,6 @@ import Testing
                               for tag in accumulator.Tags()["scalars"]}))
             """
         let output = try runTestPython(script, arguments: [directory.path])
-        return try JSONDecoder().decode([String: [[Double]]].self, from: output)
+        return try JSONDecoder().decode([String: [[Double]]].self, from: Data(output.utf8))
     }
-}
-
-/// Runs a Python snippet with the test interpreter (the venv made by `scripts/bootstrap.sh --with-test-deps`)
-/// and returns its standard output.
-func runTestPython(_ script: String, arguments: [String]) throws -> Data {
-    let environment = ProcessInfo.processInfo.environment
-    let cache = environment["AMPL_CACHE"] ?? (NSHomeDirectory() + "/.cache/ampl")
-    let python = environment["AMPL_TEST_PYTHON"] ?? (cache + "/venv/bin/python")
-    guard FileManager.default.isExecutableFile(atPath: python) else {
-        throw TestPythonError(message: "no Python interpreter at \(python): run scripts/bootstrap.sh "
-            + "--with-test-deps, or point AMPL_TEST_PYTHON at a python with tensorboard installed")
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", script] + arguments
-    let stdout = Pipe()
-    process.standardOutput = stdout
-    // Standard error goes to a file, so a chatty interpreter cannot fill a pipe nobody is reading yet.
-    let errorFile = try makeTemporaryDirectory().appendingPathComponent("stderr.txt")
-    try Data().write(to: errorFile)
-    process.standardError = try FileHandle(forWritingTo: errorFile)
-    try process.run()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestPythonError(message: "\(python) failed (status \(process.terminationStatus)):\n"
-            + ((try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""))
-    }
-    return output
-}
-
-struct TestPythonError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
