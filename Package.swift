@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, installed by scripts/bootstrap.sh.
@@ -31,12 +32,15 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Numerics", "CHDF5"]),
         .target(name: "Telemetry", dependencies: ["Numerics"]),
         .target(name: "Cluster", dependencies: ["Numerics", "CZeroMQ"]),
+        .target(name: "Dynamics", dependencies: ["Numerics", "Networks", "Environments", "Datasets"]),
+        .target(name: "AMPL", dependencies: ["Numerics", "Networks", "Environments", "Datasets", "Dynamics", "Telemetry",
+                                             .product(name: "Yams", package: "Yams")]),
         // Bundled behaviour policies (docs/datasets.md) ship as resources.
         .target(name: "Behavior", dependencies: ["Numerics", "Networks", "Environments", "Datasets"],
                 resources: [.copy("Resources/policies")]),
         .target(name: "Benchmarks", dependencies: ["Numerics", "Networks"]),
         .executableTarget(name: "ampl", dependencies: [
-            "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks", "Behavior",
+            "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks", "Behavior", "Dynamics", "AMPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -50,6 +54,9 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Numerics"]),
+        .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Datasets", "Environments", "Networks", "Numerics"]),
+        .testTarget(name: "AMPLTests", dependencies: ["AMPL", "Dynamics", "Datasets", "Environments", "Networks", "Numerics",
+                                                      "Telemetry", "TestSupport"]),
         .testTarget(name: "BehaviorTests", dependencies: ["Behavior", "Environments", "Datasets", "Networks", "Numerics", "TestSupport"]),
     ]
 )

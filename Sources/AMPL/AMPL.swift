@@ -1,0 +1,1 @@
+// AMPL target: the trainer (docs/architecture.md §2).
