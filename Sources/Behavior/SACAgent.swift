@@ -11,7 +11,7 @@ public final class SACAgent: @unchecked Sendable {
     public let config: SACConfig
     public let actor: TanhGaussianActor
     public let actorParams: ParameterBuffer
-    let heads: [MLP]                       // Q1, Q2 over concat(s, a), one buffer
+    public let heads: [MLP]                // Q1, Q2 over concat(s, a), one buffer
     let criticParams: ParameterBuffer
     let criticTarget: ParameterBuffer
     let logAlpha: ParameterBuffer          // one value

@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure the speed of the trainer's hot paths against this machine's sgemm.")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case nn, kernels, all
+        case nn, sac, kernels, all
     }
 
     @Argument(help: "Which benchmarks: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -38,7 +38,8 @@ struct BenchCommand: ParsableCommand {
         let threadCounts = threads.map { [$0] } ?? [1, 2]
         var results: [BenchmarkResult] = []
         for n in threadCounts {
-            results += try NetworkBenchmarks.run(threads: n)
+            if suite == .nn || suite == .all { results += try NetworkBenchmarks.run(threads: n) }
+            if suite == .sac || suite == .all { results += try SACBenchmarks.run(threads: n) }
         }
         print(json ? try BenchmarkReport.json(results) : BenchmarkReport.table(results))
     }
