@@ -48,8 +48,9 @@ public final class GaussianEnsemble: ModelSampler, @unchecked Sendable {
     /// How many values of a member's buffer are its W and b (the bounds follow them).
     var weightAndBiasCount: Int { maxLogStd.offset }
 
-    /// `seed` keys each member's initialisation stream (purpose `.initialization`, index m), so a worker can
-    /// build member m alone and get the same numbers. `maxSampleRows` sizes `sample`'s workspace up front.
+    /// `seed` keys each member's initialisation stream (purpose `.initialization`, indices (2, m): 2 names the
+    /// ensemble, as 0 names the actor–critic learner and 1 the MIW network), so a worker can build member m alone
+    /// and get the same numbers. `maxSampleRows` sizes `sample`'s workspace up front.
     public init(observationDim: Int, actionDim: Int, config: EnsembleConfig, seed: UInt64, maxSampleRows: Int = 2048) {
         precondition(config.weightDecay.count == config.hidden.count + 1,
                      "weightDecay needs one value per hidden layer and one for the heads")
@@ -77,7 +78,7 @@ public final class GaussianEnsemble: ModelSampler, @unchecked Sendable {
         sampling = SamplingWorkspace(network: network, maxRows: maxSampleRows, members: config.members)
 
         for m in 0..<config.members {
-            var random = RandomStream(seed: seed, purpose: .initialization, m)
+            var random = RandomStream(seed: seed, purpose: .initialization, Self.initializationStreamIndex, m)
             network.initialize(params: memberParams[m], rng: &random, hidden: .wrappedNormal, last: .wrappedNormal)
             memberParams[m].value(maxLogStd).update(repeating: config.initialMaxLogStd, count: targets)
             memberParams[m].value(minLogStd).update(repeating: config.initialMinLogStd, count: targets)
@@ -85,6 +86,9 @@ public final class GaussianEnsemble: ModelSampler, @unchecked Sendable {
     }
 
     public var memberCount: Int { config.members }
+
+    /// The first index of the members' initialisation streams.
+    static let initializationStreamIndex = 2
 
     // MARK: One member as one blob (distributed rounds)
 

@@ -37,10 +37,11 @@ public final class WeightedMLETrainer: @unchecked Sendable {
     static let holdoutChunkRows = 1024
 
     /// `dataset` supplies x and y; its rewards must already be rescaled (r̃).
-    public init(ensemble: GaussianEnsemble, dataset: OfflineDataset) {
-        precondition(dataset.observationDim == ensemble.observationDim && dataset.actionDim == ensemble.actionDim,
-                     "dataset S=\(dataset.observationDim), A=\(dataset.actionDim) for an ensemble of "
-                     + "S=\(ensemble.observationDim), A=\(ensemble.actionDim)")
+    public init(ensemble: GaussianEnsemble, dataset: OfflineDataset) throws {
+        guard dataset.observationDim == ensemble.observationDim && dataset.actionDim == ensemble.actionDim else {
+            throw DynamicsError.shapeMismatch("dataset S=\(dataset.observationDim), A=\(dataset.actionDim) for an "
+                                              + "ensemble of S=\(ensemble.observationDim), A=\(ensemble.actionDim)")
+        }
         self.ensemble = ensemble
         data = ModelTrainingData(dataset)
         let b = ensemble.config.batchSize

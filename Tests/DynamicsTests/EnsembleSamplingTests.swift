@@ -113,7 +113,7 @@ struct EnsembleSamplingTests {
         // Train a little so that the Adam moments and step are not at their initial values.
         let dataset = try twoRegimeDataset(rowsPerRegime: 100)
         let model = GaussianEnsemble(observationDim: 1, actionDim: 1, config: smallConfig(), seed: 9)
-        let trainer = WeightedMLETrainer(ensemble: model, dataset: dataset)
+        let trainer = try WeightedMLETrainer(ensemble: model, dataset: dataset)
         try trainer.beginRound(0, weights: nil, seed: 1)
         for m in 0..<3 { for _ in 0..<5 { try trainer.trainStep(member: m) } }
         model.elites = [2, 0]

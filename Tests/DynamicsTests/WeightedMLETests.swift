@@ -68,7 +68,7 @@ struct WeightedMLETests {
         let dataset = try twoRegimeDataset(rowsPerRegime: n)
         let weights = (0..<(2 * n)).map { row -> Float in (row < n) == (favoured == 0) ? 1 : 0 }
         let ensemble = GaussianEnsemble(observationDim: 1, actionDim: 1, config: smallConfig(), seed: 1)
-        let trainer = WeightedMLETrainer(ensemble: ensemble, dataset: dataset)
+        let trainer = try WeightedMLETrainer(ensemble: ensemble, dataset: dataset)
         let report = try weights.withUnsafeBufferPointer {
             try trainer.fit(round: 1, weights: $0, seed: 5, log: { _ in })
         }
@@ -97,7 +97,7 @@ struct WeightedMLETests {
         let ensemble = GaussianEnsemble(observationDim: 1, actionDim: 1,
                                         config: smallConfig(hidden: [64, 64], stepsPerModelEpoch: 200, patience: 5),
                                         seed: 2)
-        let trainer = WeightedMLETrainer(ensemble: ensemble, dataset: dataset)
+        let trainer = try WeightedMLETrainer(ensemble: ensemble, dataset: dataset)
         _ = try trainer.fit(round: 0, weights: nil, seed: 6, log: { _ in })
 
         var meanError: Float = 0, rewardStd: Float = 0, deltaStd: Float = 0, count: Float = 0
@@ -122,7 +122,7 @@ struct WeightedMLETests {
         let ensemble = GaussianEnsemble(observationDim: 1, actionDim: 1, config: smallConfig(), seed: 3)
         let blob = ensemble.memberParameters(1)
         try ensemble.setMemberParameters(1, Array(repeating: .nan, count: blob.count))
-        let trainer = WeightedMLETrainer(ensemble: ensemble, dataset: dataset)
+        let trainer = try WeightedMLETrainer(ensemble: ensemble, dataset: dataset)
         do {
             _ = try trainer.fit(round: 0, weights: nil, seed: 1, log: { _ in })
             Issue.record("fit should have thrown")
@@ -146,12 +146,12 @@ struct WeightedMLETests {
     @Test func holdoutSizeFollowsTheReferenceRule() throws {
         let dataset = try twoRegimeDataset(rowsPerRegime: 200)         // N = 400
         var config = smallConfig()
-        let trainer = WeightedMLETrainer(ensemble: GaussianEnsemble(observationDim: 1, actionDim: 1, config: config,
+        let trainer = try WeightedMLETrainer(ensemble: GaussianEnsemble(observationDim: 1, actionDim: 1, config: config,
                                                                     seed: 1), dataset: dataset)
         try trainer.beginRound(0, weights: nil, seed: 1)
         #expect(trainer.round?.trainRows.count == 320 && trainer.round?.holdoutCount == 80)
         config.maxHoldout = 50                                          // n_train = max(⌊0.8N⌋, N − maxHoldout)
-        let capped = WeightedMLETrainer(ensemble: GaussianEnsemble(observationDim: 1, actionDim: 1, config: config,
+        let capped = try WeightedMLETrainer(ensemble: GaussianEnsemble(observationDim: 1, actionDim: 1, config: config,
                                                                    seed: 1), dataset: dataset)
         try capped.beginRound(0, weights: nil, seed: 1)
         #expect(capped.round?.trainRows.count == 350 && capped.round?.holdoutCount == 50)
@@ -163,8 +163,8 @@ struct WeightedMLETests {
         let config = smallConfig(stepsPerModelEpoch: 20)
         let joint = GaussianEnsemble(observationDim: 1, actionDim: 1, config: config, seed: 4)
         let alone = GaussianEnsemble(observationDim: 1, actionDim: 1, config: config, seed: 4)
-        let jointTrainer = WeightedMLETrainer(ensemble: joint, dataset: dataset)
-        let aloneTrainer = WeightedMLETrainer(ensemble: alone, dataset: dataset)
+        let jointTrainer = try WeightedMLETrainer(ensemble: joint, dataset: dataset)
+        let aloneTrainer = try WeightedMLETrainer(ensemble: alone, dataset: dataset)
         try jointTrainer.beginRound(3, weights: nil, seed: 9)
         try aloneTrainer.beginRound(3, weights: nil, seed: 9)
         for _ in 0..<2 {
