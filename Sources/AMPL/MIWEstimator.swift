@@ -32,7 +32,6 @@ public final class MIWEstimator: @unchecked Sendable {
     let testValues: FloatStorage               // q (B)
     let nextValues: FloatStorage               // v (B)
     let lossWeights: FloatStorage              // ∂L/∂ω_i (B)
-    let meanWeights: FloatStorage              // ∂g/∂ω_i = 1/B (B)
     /// Created at the first round, when the learner's networks are known.
     var quantities: MIWQuantities?
 
@@ -52,7 +51,6 @@ public final class MIWEstimator: @unchecked Sendable {
         testValues = FloatStorage(count: b)
         nextValues = FloatStorage(count: b)
         lossWeights = FloatStorage(count: b)
-        meanWeights = FloatStorage([Float](repeating: 1 / Float(b), count: b))
     }
 
     /// An estimator whose ω is initialised from the run seed's `.initialization` stream (index 1, "MIW").
@@ -180,8 +178,7 @@ public final class MIWEstimator: @unchecked Sendable {
         omega.params.zeroGradients()
         constraintGradients.zero()
         omega.backward(omegaGradient: lossWeights.matrix(rows: b, cols: 1), workspace: omegaWorkspace,
-                       secondOmegaGradient: Matrix(meanWeights.pointer, rows: b, cols: 1),
-                       secondGradients: constraintGradients)
+                       secondGradients: constraintGradients, secondScale: 1 / Float(b))
         MIWConstraint.correct(lossGradients: omega.params.gradients.pointer, constraintGradients: constraintGradients.pointer,
                               tensors: omega.params.layout.tensors, constraintValue: meanOmega,
                               threshold: config.constraintThreshold)

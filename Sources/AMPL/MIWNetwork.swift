@@ -10,7 +10,7 @@ import Numerics
 /// The layers are written out here rather than through `MLP` because the estimator needs the gradients of two
 /// different weightings of the same rows (the loss and the constraint mean ω, spec §3.5 step 6): both are
 /// Σ_i u_i·∂ω_i/∂θ for a per-row weight u_i, so one backward pass carries the per-row gradient of ω itself and
-/// each layer's weight gradient is formed twice, once per weighting (`backward(…, second…)`). That saves one
+/// each layer's weight gradient is formed twice, once per weighting (`backward(…, secondGradients:)`). That saves one
 /// full back-propagation per step.
 ///
 /// Ownership: `params` is written only by the thread that trains ω; callers evaluate through their own workspace.
@@ -93,16 +93,15 @@ public final class MIWNetwork: @unchecked Sendable {
     }
 
     // backward of the last forward, given u = ∂L/∂ω (B, 1): accumulates ∂L/∂θ = Σ_i u_i ∂ω_i/∂θ into params'
-    // gradients. With `secondOmegaGradient` u' and `secondGradients` (a buffer of the layout's size), it also
-    // accumulates Σ_i u'_i ∂ω_i/∂θ there, from the same pass:
-    //   G_L = dω/dx (B, 1)                 per-row gradient of ω at the output layer
-    //   G_l = (G_{l+1}·W_{l+1}ᵀ) ⊙ act'(z_l)  per-row gradient of ω at layer l (one chain for both weightings)
-    //   dW_l += h_{l−1}ᵀ·(u ⊙ G_l);  db_l += Σ_rows u ⊙ G_l      (and the same with u')
-    public func backward(omegaGradient u: Matrix, workspace ws: MIWWorkspace, secondOmegaGradient u2: Matrix? = nil,
-                         secondGradients: FloatStorage? = nil) {
+    // gradients. With `secondGradients` (a buffer of the layout's size) it also accumulates c·Σ_i ∂ω_i/∂θ there,
+    // c = `secondScale` (1/B gives the gradient of mean ω), from the same pass:
+    //   G_L = dω/dx (B, 1)                      per-row gradient of ω at the output layer
+    //   G_l = (G_{l+1}·W_{l+1}ᵀ) ⊙ act'(z_l)      per-row gradient of ω at layer l (one chain for both)
+    //   dW_l += h_{l−1}ᵀ·(u ⊙ G_l);  db_l += Σ_rows u ⊙ G_l;     dW'_l += c·h_{l−1}ᵀ·G_l;  db'_l += c·Σ_rows G_l
+    public func backward(omegaGradient u: Matrix, workspace ws: MIWWorkspace, secondGradients: FloatStorage? = nil,
+                         secondScale: Float = 1) {
         let rows = ws.rows
         precondition(u.rows == rows && u.cols == 1, "ω backward: gradient \(u.rows)×\(u.cols) for \(rows) rows")
-        precondition((u2 == nil) == (secondGradients == nil), "a second weighting needs its gradient buffer")
         if let secondGradients { precondition(secondGradients.count == params.count, "second gradient buffer size") }
         var unit = ws.unitA.matrix(rows: rows, cols: 1)
         unit.copy(from: ws.omegaDerivative.matrix(rows: rows, cols: 1))
@@ -116,9 +115,14 @@ public final class MIWNetwork: @unchecked Sendable {
             }
             let below = l > 0 ? ws.activations[l - 1].matrix(rows: rows, cols: layer.inputs)
                               : ws.input.matrix(rows: rows, cols: layer.inputs)
-            accumulate(layer, unit: unit, weights: u, below: below, into: params.gradients.pointer, ws: ws)
-            if let u2, let secondGradients {
-                accumulate(layer, unit: unit, weights: u2, below: below, into: secondGradients.pointer, ws: ws)
+            let scaled = ws.scaled.matrix(rows: rows, cols: layer.outputs)
+            for i in 0..<rows {
+                let w = u.base[i], src = unit.base + i * unit.cols, dst = scaled.base + i * unit.cols
+                for j in 0..<unit.cols { dst[j] = w * src[j] }
+            }
+            accumulate(layer, scaled, below: below, alpha: 1, into: params.gradients.pointer, ws: ws)
+            if let secondGradients {
+                accumulate(layer, unit, below: below, alpha: secondScale, into: secondGradients.pointer, ws: ws)
             }
             if l > 0 {
                 // ∂ω/∂h_{l−1} = G_l·W_lᵀ, into the other unit buffer.
@@ -130,18 +134,19 @@ public final class MIWNetwork: @unchecked Sendable {
         }
     }
 
-    // dW += belowᵀ·(u ⊙ G), db += Σ_rows u ⊙ G, into the gradient buffer starting at `gradients`.
-    private func accumulate(_ layer: Linear, unit: Matrix, weights u: Matrix, below: Matrix,
+    // dW += alpha·belowᵀ·dz, db += alpha·Σ_rows dz, into the gradient buffer starting at `gradients`.
+    private func accumulate(_ layer: Linear, _ dz: Matrix, below: Matrix, alpha: Float,
                             into gradients: UnsafeMutablePointer<Float>, ws: MIWWorkspace) {
-        let scaled = ws.scaled.matrix(rows: unit.rows, cols: unit.cols)
-        for i in 0..<unit.rows {
-            let w = u.base[i]
-            let src = unit.base + i * unit.cols, dst = scaled.base + i * unit.cols
-            for j in 0..<unit.cols { dst[j] = w * src[j] }
+        gemm(below, dz, into: Matrix(gradients + layer.weight.offset, rows: layer.inputs, cols: layer.outputs),
+             transA: .transposed, alpha: alpha, beta: 1)
+        let bias = gradients + layer.bias.offset
+        if alpha == 1 {
+            Kernels.addColumnSums(dz, into: bias)
+        } else {
+            ws.columnSums.pointer.update(repeating: 0, count: dz.cols)
+            Kernels.addColumnSums(dz, into: ws.columnSums.pointer)
+            Kernels.axpby(dz.cols, a: alpha, x: ws.columnSums.pointer, b: 1, y: bias)
         }
-        gemm(below, scaled, into: Matrix(gradients + layer.weight.offset, rows: layer.inputs, cols: layer.outputs),
-             transA: .transposed, beta: 1)
-        Kernels.addColumnSums(scaled, into: gradients + layer.bias.offset)
     }
 
     /// Matrix-product FLOP of one forward pass over `rows` rows.
@@ -157,6 +162,7 @@ public final class MIWWorkspace: @unchecked Sendable {
     let omega: FloatStorage              // (maxRows)
     let omegaDerivative: FloatStorage    // dω/dx (maxRows)
     let unitA: FloatStorage, unitB: FloatStorage, scaled: FloatStorage   // (maxRows, widest)
+    let columnSums: FloatStorage         // (widest)
     var rows = 0
 
     init(network: MIWNetwork, maxRows: Int) {
@@ -170,5 +176,6 @@ public final class MIWWorkspace: @unchecked Sendable {
         unitA = FloatStorage(count: maxRows * widest)
         unitB = FloatStorage(count: maxRows * widest)
         scaled = FloatStorage(count: maxRows * widest)
+        columnSums = FloatStorage(count: widest)
     }
 }

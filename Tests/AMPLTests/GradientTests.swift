@@ -87,7 +87,7 @@ struct GradientTests {
         #expect(abs(MIWNetwork.omega(0, power: 0.5).value - 0.8326) < 1e-3)
     }
 
-    /// Both weightings of the one-pass backward: Σ u_i ω_i into the parameters' gradients, Σ u'_i ω_i into the
+    /// Both weightings of the one-pass backward: Σ u_i ω_i into the parameters' gradients, c·Σ ω_i into the
     /// second buffer.
     @Test func miwNetworkTwoWeightingBackward() {
         let network = MIWNetwork(name: "miw", observationDim: 3, actionDim: 2, hidden: [6, 5], power: 0.5)
@@ -99,7 +99,7 @@ struct GradientTests {
         let rows = 4
         let ws = network.makeWorkspace(maxRows: rows)
         let s = randomStorage(rows * 3, seed: 3), a = randomStorage(rows * 2, seed: 4)
-        let u = randomStorage(rows, seed: 5), u2 = randomStorage(rows, seed: 6)
+        let u = randomStorage(rows, seed: 5), u2 = FloatStorage([Float](repeating: 0.37, count: rows))
         func objective(_ weights: FloatStorage) -> Double {
             let w = network.forward(observations: s.matrix(rows: rows, cols: 3), actions: a.matrix(rows: rows, cols: 2),
                                     workspace: ws)
@@ -109,10 +109,10 @@ struct GradientTests {
         network.params.zeroGradients()
         let second = FloatStorage(count: network.params.count)
         network.backward(omegaGradient: u.matrix(rows: rows, cols: 1), workspace: ws,
-                         secondOmegaGradient: u2.matrix(rows: rows, cols: 1), secondGradients: second)
+                         secondGradients: second, secondScale: 0.37)
         let first = gradientMismatches("Σuω", values: network.params.values.pointer, analytic: network.params.gradients.pointer,
                                        count: network.params.count, step: 5e-3) { objective(u) }
-        let other = gradientMismatches("Σu'ω", values: network.params.values.pointer, analytic: second.pointer,
+        let other = gradientMismatches("cΣω", values: network.params.values.pointer, analytic: second.pointer,
                                        count: network.params.count, step: 5e-3) { objective(u2) }
         #expect(first.isEmpty, "\(first.prefix(5))")
         #expect(other.isEmpty, "\(other.prefix(5))")
