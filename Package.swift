@@ -38,7 +38,7 @@ let package = Package(
         // Bundled behaviour policies (docs/datasets.md) ship as resources.
         .target(name: "Behavior", dependencies: ["Numerics", "Networks", "Environments", "Datasets"],
                 resources: [.copy("Resources/policies")]),
-        .target(name: "Benchmarks", dependencies: ["Numerics", "Networks", "Behavior", "Datasets", "Dynamics", "AMPL"]),
+        .target(name: "Benchmarks", dependencies: ["Numerics", "Networks", "Environments", "Behavior", "Datasets", "Dynamics", "AMPL"]),
         .executableTarget(name: "ampl", dependencies: [
             "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks", "Behavior", "Dynamics", "AMPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -9,6 +9,7 @@ struct AMPLCommand: ParsableCommand {
         abstract: "Offline Alternating Model-Policy Learning: train, evaluate, make datasets, benchmark.",
         version: AMPLVersion.string,
         subcommands: [
+            TrainCommand.self,
             BenchCommand.self,
             BehaviorCommand.self,
             PlotCommand.self,

@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure the speed of the trainer's hot paths against this machine's sgemm.")
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case nn, sac, kernels, all
+        case nn, ampl, sac, kernels, all
     }
 
     @Argument(help: "Which benchmarks: \(Suite.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -39,6 +39,10 @@ struct BenchCommand: ParsableCommand {
         var results: [BenchmarkResult] = []
         for n in threadCounts {
             if suite == .nn || suite == .all { results += try NetworkBenchmarks.run(threads: n) }
+            if suite == .ampl || suite == .all {
+                results += try AMPLBenchmarks.run(threads: n)
+                results += try DynamicsBenchmarks.run(threads: n)
+            }
             if suite == .sac || suite == .all { results += try SACBenchmarks.run(threads: n) }
         }
         print(json ? try BenchmarkReport.json(results) : BenchmarkReport.table(results))

@@ -1,1 +1,0 @@
-// AMPL target: the trainer (docs/architecture.md §2).

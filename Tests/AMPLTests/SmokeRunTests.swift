@@ -1,0 +1,113 @@
+import Foundation
+import Telemetry
+import TestSupport
+import Testing
+@testable import AMPL
+
+/// `ampl train --preset smoke` end to end, through the real binary (built next to the test bundle).
+@Suite("ampl train --preset smoke", .serialized)
+struct SmokeRunTests {
+    static let binary: URL = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent()] where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("ampl").path) {
+            return candidate.appendingPathComponent("ampl")
+        }
+        return bundle.appendingPathComponent("ampl")
+    }()
+
+    /// A scratch folder with its own datasets/ and runs/.
+    static func workFolder(_ name: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ampl-smoke-\(getpid())-\(name)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @discardableResult
+    static func ampl(_ arguments: [String], in folder: URL, killWhen: ((URL) -> Bool)? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = nil
+        environment["OPENBLAS_L2_SIZE"] = nil
+        process.environment = environment
+        let log = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(300)
+        while process.isRunning {
+            if Date() > deadline { kill(process.processIdentifier, SIGKILL); Issue.record("ampl \(arguments) timed out") }
+            if let killWhen, killWhen(folder) { kill(process.processIdentifier, SIGKILL) }
+            usleep(20_000)
+        }
+        process.waitUntilExit()
+        try handle.close()
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
+    @Test func smokeRunWritesCompleteRunFiles() throws {
+        let folder = try Self.workFolder("files")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (status, output) = try Self.ampl(["train", "--preset", "smoke", "--run-dir", "runs/smoke", "--seed", "1"], in: folder)
+        #expect(status == 0, "\(output)")
+        let run = RunDirectory(url: folder.appendingPathComponent("runs/smoke"))
+        // The config round-trips: config.yaml resolves to exactly the smoke preset's config.
+        var resolver = ConfigResolver()
+        resolver.preset = .smoke
+        resolver.overrides = ["seed=1"]
+        #expect(try AMPLConfig.load(yamlFile: run.configFile.path) == resolver.resolve())
+        // One row per epoch, with finite losses and an evaluation each.
+        let table = try ProgressTable.read(from: run.progressFile)
+        #expect(table.rows.count == 3)
+        for column in ["critic_loss", "actor_loss", "generator_loss", "discriminator_loss", "eval_return",
+                       "eval_normalized_score", "model_holdout_loss"] {
+            let values = try table.values(column)
+            #expect(values.count == 3 && values.allSatisfy { $0?.isFinite == true }, "\(column): \(values)")
+        }
+        #expect(try table.values("step").compactMap { $0 } == [20, 40, 60])
+        #expect(try table.values("miw_loss").compactMap { $0 }.count == 2)        // ω rounds before epochs 2 and 3
+        #expect(try !run.tensorBoardEventFiles().isEmpty)
+        let curve = try String(contentsOf: run.curveFile, encoding: .utf8)
+        #expect(curve.contains("<svg") && curve.contains("behavio"))
+        #expect(FileManager.default.fileExists(atPath: run.checkpointsDirectory.appendingPathComponent("latest.ckpt").path))
+        #expect(output.contains("final normalised score"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("datasets/halfcheetah-random-5000.hdf5").path))
+    }
+
+    @Test func killedAndResumedRunEqualsAnUninterruptedOne() throws {
+        let folder = try Self.workFolder("resume")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let common = ["train", "--preset", "smoke", "--deterministic", "--seed", "2", "--set", "schedule.epochs=4"]
+        let whole = try Self.ampl(common + ["--run-dir", "runs/whole"], in: folder)
+        #expect(whole.status == 0, "\(whole.output)")
+        // Kill -9 as soon as the second epoch's row is on disk (the checkpoint is from before that epoch).
+        let killed = try Self.ampl(common + ["--run-dir", "runs/killed"], in: folder) { folder in
+            let csv = (try? String(contentsOf: folder.appendingPathComponent("runs/killed/progress.csv"), encoding: .utf8)) ?? ""
+            return csv.split(separator: "\n").count >= 3
+        }
+        #expect(killed.status != 0, "the run finished before it could be killed")
+        let resumed = try Self.ampl(["train", "--resume", "runs/killed"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        let a = try ProgressTable.read(from: folder.appendingPathComponent("runs/whole/progress.csv"))
+        let b = try ProgressTable.read(from: folder.appendingPathComponent("runs/killed/progress.csv"))
+        #expect(a.rows.count == 4)
+        #expect(b.differences(from: a).isEmpty, "\(b.differences(from: a).prefix(5))")
+    }
+
+    @Test func badInputGivesClearErrors() throws {
+        let folder = try Self.workFolder("errors")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let unknown = try Self.ampl(["train", "--preset", "smoke", "--set", "ensemble.member=3"], in: folder)
+        #expect(unknown.status != 0 && unknown.output.contains("unknown config key 'ensemble.member'"), "\(unknown.output)")
+        // A dataset that does not match the environment it names.
+        let made = try Self.ampl(["dataset", "make", "--env", "hopper", "--kind", "random", "--steps", "200", "--out", "hopper.hdf5"], in: folder)
+        #expect(made.status == 0, "\(made.output)")
+        let mismatch = try Self.ampl(["train", "--preset", "smoke", "--dataset", "hopper.hdf5", "--env", "halfcheetah"], in: folder)
+        #expect(mismatch.status != 0 && mismatch.output.contains("hopper.hdf5"), "\(mismatch.output)")
+    }
+}
