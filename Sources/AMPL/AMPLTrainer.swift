@@ -75,12 +75,12 @@ public final class AMPLTrainer {
         while state.completedEpochs < schedule.epochs {
             let start = Date()
             if schedule.isModelRound(completedEpochs: state.completedEpochs), state.lastRoundAtEpoch != state.completedEpochs {
-                try modelRound()
+                try stoppingOnDivergence { try modelRound() }
                 state.lastRoundAtEpoch = state.completedEpochs
                 try writeCheckpoint()
             }
             let epoch = state.completedEpochs + 1
-            let losses = try runEpoch(epoch)
+            let losses = try stoppingOnDivergence { try runEpoch(epoch) }
             let evaluation = evaluator.run(policy: evaluationPolicy, episodes: config.evaluation.episodes,
                                            seed: config.seed &+ UInt64(epoch) &* 7919)
             state.completedEpochs = epoch
@@ -93,6 +93,16 @@ public final class AMPLTrainer {
         telemetry.printer.finishLine()
         return RunSummary(finalScore: scores.last, bestScore: scores.max(), behaviorScore: data.behaviorScore,
                           epochs: state.completedEpochs, seconds: state.elapsedSeconds)
+    }
+
+    /// Runs `body`; a non-finite loss or gradient (any network, the ensemble included) stops the run with the
+    /// step and the network named, leaving the last checkpoint (written before the failure) as the resume point.
+    func stoppingOnDivergence<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as NetworkError {
+            throw TrainerError.diverged(step: state.step, detail: "\(error)", checkpoint: checkpointFile.path)
+        } catch let error as DynamicsError {
+            throw TrainerError.diverged(step: state.step, detail: "\(error)", checkpoint: checkpointFile.path)
+        }
     }
 
     /// An ω round (none before the first fit), then a weighted model fit (spec §1.1).
@@ -133,15 +143,11 @@ public final class AMPLTrainer {
             fill(criticBatch, realRows: realRows)
             fill(ganBatch, realRows: realRows)
             data.dataset.sampleUniformly(into: realPairs, random: &state.sampling)
-            do {
-                losses = try learner.iterate(criticBatch: criticBatch, ganStates: ganBatch.observations, realPairs: realPairs,
-                                             model: backend.sampler, termination: data.termination,
-                                             warmStart: epoch <= schedule.warmStartEpochs,
-                                             updateActor: t % config.actorCritic.policyFrequency == 0,
-                                             random: &iterationRandom)
-            } catch let error as NetworkError {
-                throw TrainerError.diverged(step: t, detail: "\(error)", checkpoint: checkpointFile.path)
-            }
+            losses = try learner.iterate(criticBatch: criticBatch, ganStates: ganBatch.observations, realPairs: realPairs,
+                                         model: backend.sampler, termination: data.termination,
+                                         warmStart: epoch <= schedule.warmStartEpochs,
+                                         updateActor: t % config.actorCritic.policyFrequency == 0,
+                                         random: &iterationRandom)
             state.step += 1
             if t % 50 == 0 { showProgress(epoch: epoch, since: epochStart, itersDone: t - (epoch - 1) * schedule.itersPerEpoch + 1) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Networks
 import Telemetry
 import TestSupport
 import Testing
@@ -109,5 +110,18 @@ struct SmokeRunTests {
         #expect(made.status == 0, "\(made.output)")
         let mismatch = try Self.ampl(["train", "--preset", "smoke", "--dataset", "hopper.hdf5", "--env", "halfcheetah"], in: folder)
         #expect(mismatch.status != 0 && mismatch.output.contains("hopper.hdf5"), "\(mismatch.output)")
+    }
+
+    @Test func divergenceStopsNamingNetworkAndStepAndKeepsTheCheckpoint() throws {
+        let folder = try Self.workFolder("nan")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A learning rate of 1e30 sends the critic's weights to infinity within a step or two.
+        let run = try Self.ampl(["train", "--preset", "smoke", "--run-dir", "runs/nan",
+                                 "--set", "actorCritic.criticLearningRate=1e30"], in: folder)
+        #expect(run.status != 0)
+        #expect(run.output.contains("training stopped at step") && run.output.contains("'critic"), "\(run.output)")
+        let checkpoint = folder.appendingPathComponent("runs/nan/checkpoints/latest.ckpt")
+        #expect(run.output.contains(checkpoint.lastPathComponent))
+        #expect(throws: Never.self) { try CheckpointReader(contentsOf: checkpoint) }
     }
 }
