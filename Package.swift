@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "CAllocationCounter", path: "Tests/Support/CAllocationCounter"),
         // Test support: runs Python (h5py, tensorboard) to check our files with the real readers.
         .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Numerics", "CAllocationCounter"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Numerics", "CAllocationCounter", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Numerics"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics", "TestSupport"]),

@@ -2,6 +2,7 @@ import Datasets
 import Dynamics
 import Environments
 import Numerics
+
 @testable import AMPL
 
 /// Small sizes that keep every test fast: S = 3, A = 2, k = 4, 16-12 hidden layers, B = 8.
@@ -79,26 +80,6 @@ func sampledBatch(_ source: OfflineDataset, size: Int, seed: UInt64) -> Transiti
     var random = RandomStream(seed: seed, purpose: .batchSampling)
     source.sampleUniformly(into: batch, random: &random)
     return batch
-}
-
-/// Central finite differences of a Float32 objective summed in Double, against an analytic gradient:
-/// ∂f/∂θ_i ≈ (f(θ_i + h) − f(θ_i − h)) / 2h. Returns a description of each mismatch.
-func gradientMismatches(_ label: String, values: UnsafeMutablePointer<Float>, analytic: UnsafePointer<Float>, count: Int,
-                        step h: Float = 1e-2, tolerance: Double = 2e-2, objective: () -> Double) -> [String] {
-    var failures: [String] = []
-    for i in 0..<count {
-        let saved = values[i]
-        values[i] = saved + h
-        let plus = objective()
-        values[i] = saved - h
-        let minus = objective()
-        values[i] = saved
-        let numeric = (plus - minus) / (2 * Double(h))
-        if abs(numeric - Double(analytic[i])) > tolerance * max(1, abs(numeric)) {
-            failures.append("\(label)[\(i)]: analytic \(analytic[i]), numeric \(numeric)")
-        }
-    }
-    return failures
 }
 
 /// Σ_ij R_ij·y_ij, so that ∂/∂y = R.

@@ -1,6 +1,7 @@
 import Foundation
 import Networks
 import Numerics
+import TestSupport
 import Testing
 @testable import AMPL
 

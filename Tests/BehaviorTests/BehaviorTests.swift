@@ -2,6 +2,7 @@ import Environments
 import Foundation
 import Networks
 import Numerics
+import TestSupport
 import Testing
 @testable import Behavior
 
@@ -28,19 +29,8 @@ struct BehaviorTests {
         }
         _ = objective()
         actor.backward(actionGradient: gA.matrix(rows: 4, cols: 2), logProbGradient: gL.pointer, params: params, workspace: ws)
-        var failures: [String] = []
-        for i in 0..<params.count {
-            let saved = params.values[i]
-            params.values[i] = saved + 1e-3
-            let plus = objective()
-            params.values[i] = saved - 1e-3
-            let minus = objective()
-            params.values[i] = saved
-            let numeric = (plus - minus) / 2e-3
-            if abs(numeric - Double(params.gradients[i])) > 2e-2 * max(1, abs(numeric)) {
-                failures.append("θ[\(i)]: analytic \(params.gradients[i]), numeric \(numeric)")
-            }
-        }
+        let failures = gradientMismatches("θ", values: params.values.pointer, analytic: params.gradients.pointer,
+                                          count: params.count, step: 1e-3, objective: objective)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 

@@ -1,4 +1,5 @@
 import Numerics
+import TestSupport
 import Testing
 @testable import Networks
 
@@ -23,7 +24,7 @@ struct LayerGradientTests {
         Kernels.biasActivationForward(act, z: zm, bias: nil, h: hm)
         Kernels.activationBackward(act, z: zm, h: act == .identity ? zm : hm, dh: r.matrix(rows: 1, cols: n),
                                    dz: dz.matrix(rows: 1, cols: n))
-        let failures = checkGradient("\(act)", values: z.pointer, analytic: dz.pointer, count: n, step: 1e-3,
+        let failures = gradientMismatches("\(act)", values: z.pointer, analytic: dz.pointer, count: n, step: 1e-3,
                                      objective: objective)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
@@ -43,9 +44,9 @@ struct LayerGradientTests {
         }
         _ = objective()
         layer.backward(r.matrix(rows: 6, cols: 4), x: xm, dx: dx.matrix(rows: 6, cols: 5), params: params)
-        var failures = checkGradient("W,b", values: params.values.pointer, analytic: params.gradients.pointer,
+        var failures = gradientMismatches("W,b", values: params.values.pointer, analytic: params.gradients.pointer,
                                      count: params.count, objective: objective)
-        failures += checkGradient("x", values: x.pointer, analytic: dx.pointer, count: 30, objective: objective)
+        failures += gradientMismatches("x", values: x.pointer, analytic: dx.pointer, count: 30, objective: objective)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 
@@ -64,9 +65,9 @@ struct LayerGradientTests {
         mlp.backward(r.matrix(rows: 8, cols: 3), params: params, workspace: ws, inputGradient: dx.matrix(rows: 8, cols: 7))
         // Piecewise-linear activations need a step small enough not to cross a kink in any of the 8 rows.
         let h: Float = hidden == .relu || hidden == .leakyReLU ? 1e-4 : 1e-3
-        var failures = checkGradient("θ", values: params.values.pointer, analytic: params.gradients.pointer,
+        var failures = gradientMismatches("θ", values: params.values.pointer, analytic: params.gradients.pointer,
                                      count: params.count, step: h, objective: objective)
-        failures += checkGradient("x", values: x.pointer, analytic: dx.pointer, count: 56, step: h, objective: objective)
+        failures += gradientMismatches("x", values: x.pointer, analytic: dx.pointer, count: 56, step: h, objective: objective)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 
@@ -89,9 +90,9 @@ struct LayerGradientTests {
             ensemble.backward(r.matrix(rows: 8, cols: 6), rowCounts: $0, params: params, workspace: ws,
                               inputGradient: dx.matrix(rows: 8, cols: 4))
         }
-        var failures = checkGradient("θ", values: params.values.pointer, analytic: params.gradients.pointer,
+        var failures = gradientMismatches("θ", values: params.values.pointer, analytic: params.gradients.pointer,
                                      count: params.count, step: 1e-3, objective: objective)
-        failures += checkGradient("x", values: x.pointer, analytic: dx.pointer, count: 32, step: 1e-3, objective: objective)
+        failures += gradientMismatches("x", values: x.pointer, analytic: dx.pointer, count: 32, step: 1e-3, objective: objective)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         let member1 = ensemble.members[1].layers[0].weight
         #expect((0..<member1.count).allSatisfy { params.gradient(member1)[$0] == 0 })

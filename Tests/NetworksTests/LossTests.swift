@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import TestSupport
 import Testing
 @testable import Networks
 
@@ -15,7 +16,7 @@ struct LossTests {
         let loss = Loss.mse(pm, tm, gradient: g.matrix(rows: 2, cols: 2))
         #expect(abs(loss - (0.25 + 4 + 12.25 + 0) / 4) < 1e-6)
         #expect(g.toArray() == [-0.25, -1.0, 1.75, 0])
-        let failures = checkGradient("mse", values: p.pointer, analytic: g.pointer, count: 4) {
+        let failures = gradientMismatches("mse", values: p.pointer, analytic: g.pointer, count: 4) {
             Double(Loss.mse(pm, tm, gradient: nil))
         }
         #expect(failures.isEmpty, "\(failures)")
@@ -27,7 +28,7 @@ struct LossTests {
         let loss = Loss.huber(pm, tm, delta: 1, gradient: g.matrix(rows: 2, cols: 2))
         #expect(abs(loss - (0.125 + 1.5 + 3.0 + 0) / 4) < 1e-6)
         #expect(g.toArray() == [-0.125, -0.25, 0.25, 0])
-        let failures = checkGradient("huber", values: p.pointer, analytic: g.pointer, count: 4, step: 1e-3) {
+        let failures = gradientMismatches("huber", values: p.pointer, analytic: g.pointer, count: 4, step: 1e-3) {
             Double(Loss.huber(pm, tm, delta: 1, gradient: nil))
         }
         #expect(failures.isEmpty, "\(failures)")
@@ -45,7 +46,7 @@ struct LossTests {
             -(y * Foundation.log(p) + (1 - y) * Foundation.log(1 - p))
         }.reduce(0, +) / 4
         #expect(abs(Double(loss) - expected) < 1e-6)
-        let failures = checkGradient("bce", values: probabilities.pointer, analytic: g.pointer, count: 4, step: 1e-4) {
+        let failures = gradientMismatches("bce", values: probabilities.pointer, analytic: g.pointer, count: 4, step: 1e-4) {
             Double(Loss.binaryCrossEntropy(pm, ym, gradient: nil))
         }
         #expect(failures.isEmpty, "\(failures)")
@@ -86,11 +87,11 @@ struct LossTests {
         reference = reference / Double(rows * dims)
         for d in 0..<dims { reference += 0.02 * Double(maxLogStd[d]) - 0.02 * Double(minLogStd[d]) }
         #expect(abs(Double(loss) - reference) < 1e-4 * max(1, abs(reference)))
-        var failures = checkGradient("output", values: output.pointer, analytic: g.pointer, count: rows * 2 * dims,
+        var failures = gradientMismatches("output", values: output.pointer, analytic: g.pointer, count: rows * 2 * dims,
                                      step: 1e-3, objective: objective)
-        failures += checkGradient("max", values: maxLogStd.pointer, analytic: gMax.pointer, count: dims, step: 1e-3,
+        failures += gradientMismatches("max", values: maxLogStd.pointer, analytic: gMax.pointer, count: dims, step: 1e-3,
                                   objective: objective)
-        failures += checkGradient("min", values: minLogStd.pointer, analytic: gMin.pointer, count: dims, step: 1e-3,
+        failures += gradientMismatches("min", values: minLogStd.pointer, analytic: gMin.pointer, count: dims, step: 1e-3,
                                   objective: objective)
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
