@@ -10,6 +10,7 @@ struct AMPLCommand: ParsableCommand {
         version: AMPLVersion.string,
         subcommands: [
             TrainCommand.self,
+            WorkerCommand.self,
             BenchCommand.self,
             BehaviorCommand.self,
             PlotCommand.self,

@@ -4,7 +4,7 @@ import Behavior
 import Foundation
 import Telemetry
 
-/// `ampl train`: an AMPL run, coordinator alone (the ensemble in this process).
+/// `ampl train`: an AMPL run, coordinator alone (the ensemble in this process) or with `ampl worker` processes.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -49,6 +49,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "BLAS threads.")
     var threads: Int?
 
+    @Option(help: "Train the ensemble in N local `ampl worker` processes (loopback).")
+    var workers: Int?
+
+    @Option(help: "Bind the coordinator to tcp://HOST:PORT and wait for --expect-workers workers.")
+    var listen: String?
+
+    @Option(help: "How many workers to wait for with --listen.")
+    var expectWorkers: Int?
+
+    @Option(help: "CURVE key directory (ampl keygen); required to --listen beyond loopback.")
+    var keys: String?
+
     func run() throws {
         StartupReport.logBLAS()
         let resolved: AMPLConfig
@@ -62,7 +74,12 @@ struct TrainCommand: ParsableCommand {
         }
         let path = try DatasetFiles.resolve(resolved.dataset, directory: resolved.datasetDirectory, steps: resolved.datasetSteps,
                                             log: { print($0) })
-        let trainer = try AMPLTrainer(config: resolved, datasetPath: path, run: folder, resume: resume != nil)
+        let cluster = try ClusterLaunch(workers: workers, listen: listen, expectWorkers: expectWorkers, keys: keys,
+                                        memberCount: resolved.ensemble.members)
+        defer { cluster?.stop() }
+        let backend = try cluster?.makeBackend(config: resolved, datasetPath: path)
+        let trainer = try AMPLTrainer(config: resolved, datasetPath: path, run: folder, backend: backend,
+                                      resume: resume != nil)
         let summary = try trainer.train()
         func show(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "n/a" }
         print("final normalised score \(show(summary.finalScore)) (best \(show(summary.bestScore))), "

@@ -1,0 +1,107 @@
+import Dynamics
+
+/// Control fields of the training messages (docs/protocol.md §3, §8): what the coordinator and the worker
+/// roles put in the JSON control frame next to the Float32 payload. Each body is small; parameters, weights
+/// and transitions always travel as float frames.
+
+/// ASSIGN: the run a worker joins and the members it trains (empty for a hot spare).
+public struct AssignBody: Codable, Equatable, Sendable {
+    /// Ensemble members this worker trains, ascending.
+    public var members: [Int]
+    /// The resolved run config as JSON (`RunDigest.configJSON`): the worker builds the same networks and
+    /// streams from it.
+    public var config: String
+    /// `RunDigest.of(config)`: a worker whose decode/encode round trip gives another digest was built from a
+    /// different version of the config type, and refuses the run.
+    public var configDigest: UInt32
+    /// The dataset file the coordinator trains on; the worker loads the same file.
+    public var datasetPath: String
+    /// `RunDigest.of(dataset)` of the prepared data (rewards rescaled): the worker checks its copy against it.
+    public var datasetDigest: UInt32
+
+    public init(members: [Int], config: String, configDigest: UInt32, datasetPath: String, datasetDigest: UInt32) {
+        self.members = members
+        self.config = config
+        self.configDigest = configDigest
+        self.datasetPath = datasetPath
+        self.datasetDigest = datasetDigest
+    }
+}
+
+/// EPOCH_REPORT (header `member`, `round`): one member's result after one model epoch.
+public struct EpochReportBody: Codable, Equatable, Sendable {
+    /// 1-based model epoch of the round.
+    public var modelEpoch: Int
+    /// Weighted holdout loss; NaN travels as null.
+    public var holdoutLoss: Float?
+    /// Whether the member's snapshot rule fired (> 1 % better than its best).
+    public var improved: Bool
+
+    public init(modelEpoch: Int, holdoutLoss: Float, improved: Bool) {
+        self.modelEpoch = modelEpoch
+        self.holdoutLoss = holdoutLoss.isFinite ? holdoutLoss : nil
+        self.improved = improved
+    }
+}
+
+/// EPOCH_DECISION (header `round`): the coordinator's joint early-stopping answer for one model epoch.
+public struct EpochDecisionBody: Codable, Equatable, Sendable {
+    public var modelEpoch: Int
+    /// true: restore the best snapshots and send ROUND_DONE; false: train another model epoch.
+    public var stop: Bool
+
+    public init(modelEpoch: Int, stop: Bool) {
+        self.modelEpoch = modelEpoch
+        self.stop = stop
+    }
+}
+
+/// ROUND_DONE (header `member`, `round`; one float frame: the member's restored parameters).
+public struct RoundDoneBody: Codable, Equatable, Sendable {
+    /// Weighted holdout loss recomputed after restoring the best snapshot; NaN travels as null.
+    public var holdoutLoss: Float?
+
+    public init(holdoutLoss: Float) { self.holdoutLoss = holdoutLoss.isFinite ? holdoutLoss : nil }
+
+    public var loss: Float { holdoutLoss ?? .nan }
+}
+
+/// ENSEMBLE (header `version`; float frame m: member m's parameters, for every member in order).
+public struct EnsembleBody: Codable, Equatable, Sendable {
+    public var elites: [Int]
+    public var normalization: ModelNormalization
+
+    public init(elites: [Int], normalization: ModelNormalization) {
+        self.elites = elites
+        self.normalization = normalization
+    }
+}
+
+/// ROLLOUT_REQUEST (header `version` = policy version; one float frame: the policy's parameters).
+public struct RolloutRequestBody: Codable, Equatable, Sendable {
+    /// The rollout generation: it keys the chunk's random streams together with `chunk`.
+    public var generation: Int
+    public var chunk: Int
+    /// Rollouts to start (≤ the chunk size).
+    public var startStates: Int
+
+    public init(generation: Int, chunk: Int, startStates: Int) {
+        self.generation = generation
+        self.chunk = chunk
+        self.startStates = startStates
+    }
+}
+
+/// ROLLOUTS (header `version` = the policy version used; float frames: observations, actions, rewards, next
+/// observations, terminals of the chunk's transitions, in insertion order).
+public struct RolloutsBody: Codable, Equatable, Sendable {
+    public var generation: Int
+    public var chunk: Int
+    public var report: RolloutReport
+
+    public init(generation: Int, chunk: Int, report: RolloutReport) {
+        self.generation = generation
+        self.chunk = chunk
+        self.report = report
+    }
+}

@@ -1,0 +1,77 @@
+import AMPL
+import Cluster
+import Foundation
+
+/// The coordinator side of `ampl train --workers N` and `--listen ENDPOINT --expect-workers N`: binds the
+/// control channel, starts the local worker processes (`--workers`: N × `ampl worker` of this same binary on
+/// loopback), and builds the `RemoteEnsemble` once they said HELLO. `stop()` says BYE and then stops every
+/// worker it started by its PID, also when the run failed.
+final class ClusterLaunch {
+    /// How long a worker has to leave after BYE before it is sent SIGTERM, and then SIGKILL.
+    static let exitGraceSeconds = 2.0
+    /// The loopback endpoint `--workers` binds; the port is chosen by the system.
+    static let localEndpoint = "tcp://127.0.0.1:*"
+
+    let link: CoordinatorLink
+    let expectedWorkers: Int
+    private(set) var processes: [Process] = []
+    private var backend: RemoteEnsemble?
+
+    /// nil when the run has no workers (coordinator alone).
+    init?(workers: Int?, listen: String?, expectWorkers: Int?, keys: String?, memberCount: Int) throws {
+        let endpoint: String
+        switch (workers, listen) {
+        case (nil, nil): return nil
+        case (let count?, nil):
+            endpoint = Self.localEndpoint
+            expectedWorkers = count
+        case (nil, let address?):
+            guard let count = expectWorkers else { throw ClusterLaunchError("--listen needs --expect-workers N") }
+            endpoint = address
+            expectedWorkers = count
+        case (_?, _?): throw ClusterLaunchError("--workers and --listen exclude each other")
+        }
+        guard expectedWorkers >= 1 else { throw ClusterLaunchError("a run with workers needs at least one") }
+        let security = try TransportSecurity.forCoordinator(binding: endpoint, keyDirectory: keys)
+        link = try CoordinatorLink(context: try ZMQContext(), endpoint: endpoint, security: security,
+                                   memberCount: memberCount, log: { print($0) })
+        if workers != nil { try startLocalWorkers() }
+    }
+
+    /// N `ampl worker` processes of this binary, ranks 0 … N−1, connected to the bound endpoint.
+    private func startLocalWorkers() throws {
+        guard let binary = Bundle.main.executableURL else { throw ClusterLaunchError("cannot find the ampl binary") }
+        for rank in 0..<expectedWorkers {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["worker", "--coordinator", link.endpoint, "--rank", "\(rank)"]
+            try process.run()
+            processes.append(process)
+            print("started worker \(rank): pid \(process.processIdentifier)")
+        }
+    }
+
+    /// Waits for the workers and assigns the members (see `RemoteEnsemble.init`).
+    func makeBackend(config: AMPLConfig, datasetPath: String) throws -> RemoteEnsemble {
+        let remote = try RemoteEnsemble(link: link, config: config, datasetPath: datasetPath,
+                                        expectedWorkers: expectedWorkers, log: { print($0) })
+        backend = remote
+        return remote
+    }
+
+    /// BYE to every worker, then SIGTERM and SIGKILL, by PID, to those started here that are still running.
+    func stop() {
+        if let backend { backend.shutdown() } else { link.sayGoodbye() }
+        for signal in [SIGTERM, SIGKILL] {
+            let deadline = Date().addingTimeInterval(Self.exitGraceSeconds)
+            while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            for process in processes where process.isRunning { kill(process.processIdentifier, signal) }
+        }
+        for process in processes { process.waitUntilExit() }
+    }
+}
+
+struct ClusterLaunchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Cluster
+import Foundation
+
+/// `ampl worker`: trains ensemble member(s) and makes model rollouts for a coordinator (`ampl train --workers`
+/// or `--listen`) until the coordinator says BYE. See docs/protocol.md.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Serve a coordinator: train ensemble members and generate model rollouts.",
+        discussion: """
+            The coordinator address comes from --coordinator, else AMPL_COORDINATOR, else \
+            tcp://MASTER_ADDR:MASTER_PORT. The rank (which orders member placement) comes from --rank, else \
+            SLURM_PROCID, OMPI_COMM_WORLD_RANK, RANK or JOB_COMPLETION_INDEX. The worker loads the dataset file \
+            the coordinator names, so that file must exist at the same path on this host.
+            """)
+
+    @Option(help: "The coordinator's endpoint, tcp://HOST:PORT.")
+    var coordinator: String?
+
+    @Option(help: "This worker's rank (members go to workers in rank order).")
+    var rank: Int?
+
+    @Option(help: "CURVE key directory (ampl keygen); required beyond loopback.")
+    var keys: String?
+
+    func run() throws {
+        StartupReport.logBLAS()
+        let environment = ProcessInfo.processInfo.environment
+        let endpoint = try LauncherEnvironment.coordinator(explicit: coordinator, environment: environment)
+        let rank = try LauncherEnvironment.rank(explicit: rank, environment: environment)
+        let security = try TransportSecurity.forWorker(connectingTo: endpoint, keyDirectory: keys)
+        let prefix = "worker \(rank.map(String.init) ?? "pid \(getpid())"): "
+        let worker = try EnsembleWorker(context: try ZMQContext(), endpoint: endpoint, rank: rank, security: security,
+                                        log: { FileHandle.standardError.write(Data((prefix + $0 + "\n").utf8)) })
+        try worker.serve()
+    }
+}
