@@ -39,8 +39,7 @@ struct BehaviorCommand: ParsableCommand {
         var threads: Int = 1
 
         func run() throws {
-            StartupReport.logBLAS()
-            BLAS.setThreads(threads)
+            StartupReport.begin(threads: threads)
             var run = SACRun(env: env, steps: steps, saveEvery: saveEvery, outputDirectory: URL(fileURLWithPath: out))
             run.seed = seed
             run.evaluationEpisodes = evalEpisodes

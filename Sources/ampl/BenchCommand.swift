@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        StartupReport.logBLAS()
+        StartupReport.begin()
         if suite == .kernels {
             let timings = KernelBenchmarks.run()
             if json {

@@ -43,6 +43,7 @@ struct DatasetMakeCommand: ParsableCommand {
     }
 
     func run() throws {
+        StartupReport.begin()
         var request = DatasetRequest(env: env, kind: kind, steps: steps)
         request.policy = policy
         request.replay = replay

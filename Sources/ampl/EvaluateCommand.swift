@@ -42,6 +42,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        StartupReport.begin()
         let environment = try makeEnvironment(name: env, modelsDirectory: models)
         let evaluator = Evaluator(environment: environment)
         let chosen = try PolicySource.load(policy, spec: environment.spec, deterministic: deterministic)

@@ -62,7 +62,7 @@ struct TrainCommand: ParsableCommand {
     var keys: String?
 
     func run() throws {
-        StartupReport.logBLAS()
+        StartupReport.begin()
         let resolved: AMPLConfig
         let folder: RunDirectory
         if let resume {

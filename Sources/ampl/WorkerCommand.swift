@@ -25,7 +25,7 @@ struct WorkerCommand: ParsableCommand {
     var keys: String?
 
     func run() throws {
-        StartupReport.logBLAS()
+        StartupReport.begin()
         let environment = ProcessInfo.processInfo.environment
         let endpoint = try LauncherEnvironment.coordinator(explicit: coordinator, environment: environment)
         let rank = try LauncherEnvironment.rank(explicit: rank, environment: environment)
