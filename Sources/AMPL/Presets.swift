@@ -27,6 +27,12 @@ public struct Preset: Sendable {
             # Five evaluation episodes per epoch instead of ten: evaluation is a tenth of the run otherwise.
             evaluation:
               episodes: 5
+            # Model fits with paper early stopping ran 130 model epochs (130k steps) for the first fit on
+            # halfcheetah-medium: about 7 minutes each on 2 cores, longer than the whole budget over 10 rounds.
+            # 250-step model epochs with patience 5 stop after about a fifth of that.
+            ensemble:
+              stepsPerModelEpoch: 250
+              patience: 5
             """)
 
     public static let demo = Preset(
