@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Numerics", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Numerics", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Numerics", "AMPL", "Dynamics", "Datasets", "Networks",
-                                                         "Environments", "Telemetry"]),
+                                                         "Environments", "Telemetry", "TestSupport"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Datasets", "Environments", "Networks", "Numerics"]),
         .testTarget(name: "AMPLTests", dependencies: ["AMPL", "Dynamics", "Datasets", "Environments", "Networks", "Numerics",
                                                       "Telemetry", "TestSupport"]),

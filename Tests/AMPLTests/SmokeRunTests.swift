@@ -8,48 +8,14 @@ import Testing
 /// `ampl train --preset smoke` end to end, through the real binary (built next to the test bundle).
 @Suite("ampl train --preset smoke", .serialized)
 struct SmokeRunTests {
-    static let binary: URL = {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundle, bundle.deletingLastPathComponent()] where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("ampl").path) {
-            return candidate.appendingPathComponent("ampl")
-        }
-        return bundle.appendingPathComponent("ampl")
-    }()
-
-    /// A scratch folder with its own datasets/ and runs/.
-    static func workFolder(_ name: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ampl-smoke-\(getpid())-\(name)")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
-    }
-
     @discardableResult
     static func ampl(_ arguments: [String], in folder: URL, killWhen: ((URL) -> Bool)? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = nil
-        environment["OPENBLAS_L2_SIZE"] = nil
-        process.environment = environment
-        let log = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(300)
-        while process.isRunning {
-            if Date() > deadline { kill(process.processIdentifier, SIGKILL); Issue.record("ampl \(arguments) timed out") }
-            if let killWhen, killWhen(folder) { kill(process.processIdentifier, SIGKILL) }
-            usleep(20_000)
-        }
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let result = try AMPLProcess.run(arguments, in: folder, killWhen: killWhen)
+        if result.timedOut { Issue.record("ampl \(arguments) timed out") }
+        return (result.status, result.output)
     }
+
+    static func workFolder(_ name: String) throws -> URL { try AMPLProcess.workFolder("smoke-\(name)") }
 
     @Test func smokeRunWritesCompleteRunFiles() throws {
         let folder = try Self.workFolder("files")

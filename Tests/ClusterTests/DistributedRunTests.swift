@@ -1,5 +1,6 @@
 import Foundation
 import Telemetry
+import TestSupport
 import Testing
 
 /// The acceptance test of distributed training (issue #5): with `--deterministic`, a run whose ensemble lives
@@ -7,45 +8,17 @@ import Testing
 /// wall-clock columns. Runs the real `ampl` binary, which `--build-tests` builds next to the test bundle.
 @Suite("Distributed ampl train", .serialized, .timeLimit(.minutes(10)))
 struct DistributedRunTests {
-    static let binary: URL = {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundle, bundle.deletingLastPathComponent()]
-        where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("ampl").path) {
-            return candidate.appendingPathComponent("ampl")
-        }
-        return bundle.appendingPathComponent("ampl")
-    }()
     /// A smoke run takes seconds; anything near this is a hang.
     static let runDeadline = 240.0
 
     /// Runs `ampl arguments` in `folder`. On timeout it kills the coordinator and every worker the
     /// coordinator reported starting ("started worker R: pid P"), by PID.
     static func ampl(_ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = nil
-        environment["OPENBLAS_L2_SIZE"] = nil
-        process.environment = environment
-        let log = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(runDeadline)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        let output = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            for pid in workerPIDs(in: output()) { kill(pid, SIGKILL) }
-            Issue.record("ampl \(arguments) timed out")
-        }
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, output())
+        let result = try AMPLProcess.run(arguments, in: folder, deadline: runDeadline, onTimeout: { output in
+            for pid in workerPIDs(in: output) { kill(pid, SIGKILL) }
+        })
+        if result.timedOut { Issue.record("ampl \(arguments) timed out") }
+        return (result.status, result.output)
     }
 
     static func workerPIDs(in output: String) -> [pid_t] {
@@ -55,12 +28,7 @@ struct DistributedRunTests {
         }
     }
 
-    static func workFolder(_ name: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ampl-distributed-\(getpid())-\(name)")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
-    }
+    static func workFolder(_ name: String) throws -> URL { try AMPLProcess.workFolder("distributed-\(name)") }
 
     static func noWorkerLeft(_ output: String) -> Bool {
         workerPIDs(in: output).allSatisfy { kill($0, 0) != 0 }
