@@ -38,36 +38,101 @@ public enum DatasetMaker {
         let spec = try environmentSpec(name: request.env)
         switch request.kind {
         case .random:
-            return try rollOut(request, policy: RandomPolicy(spec: spec), policyName: "random", kind: .random)
+            return try record(request, kind: .random, parts: partsOf(request, spec: spec) { RandomPolicy(spec: spec) })
         case .medium, .expert:
             let name = request.policy ?? "\(spec.name)-\(request.kind.rawValue)"
-            return try rollOut(request, policy: try PolicySource.load(name, spec: spec), policyName: name, kind: request.kind)
+            _ = try PolicySource.load(name, spec: spec)                    // fail early, on this thread
+            return try record(request, kind: request.kind,
+                              parts: partsOf(request, spec: spec) { try PolicySource.load(name, spec: spec) })
         case .mediumExpert:
-            var medium = request, expert = request
-            medium.policy = request.policy ?? "\(spec.name)-medium"
-            expert.policy = "\(spec.name)-expert"
+            let mediumName = request.policy ?? "\(spec.name)-medium", expertName = "\(spec.name)-expert"
+            _ = try PolicySource.load(mediumName, spec: spec)
+            _ = try PolicySource.load(expertName, spec: spec)
+            var expert = request
             expert.seed = request.seed &+ 1
-            let first = try rollOut(medium, policy: try PolicySource.load(medium.policy!, spec: spec),
-                                    policyName: medium.policy!, kind: .medium)
-            let second = try rollOut(expert, policy: try PolicySource.load(expert.policy!, spec: spec),
-                                     policyName: expert.policy!, kind: .expert)
-            return concatenate(first, second, kind: .mediumExpert, spec: spec)
+            let medium = try partsOf(request, spec: spec) { try PolicySource.load(mediumName, spec: spec) }
+            let second = try partsOf(expert, spec: spec) { try PolicySource.load(expertName, spec: spec) }
+            return try record(request, kind: .mediumExpert, parts: medium + second)
         case .mediumReplay:
             return try cutReplay(request, spec: spec)
         }
     }
 
-    /// Runs `policy` for `request.steps` steps, recording every step.
-    static func rollOut(_ request: DatasetRequest, policy: any Policy, policyName: String, kind: DatasetKind) throws -> D4RLSteps {
-        let environment = try makeEnvironment(name: request.env)
-        let spec = environment.spec
-        var recorder = StepRecorder(spec: spec, reserve: request.steps)
-        var envRng = RandomStream(seed: request.seed, purpose: .environment)
-        var policyRng = RandomStream(seed: request.seed, purpose: .policyNoise)
+    /// A dataset is recorded in this many independent parts, each on its own thread with its own environment,
+    /// policy copy and random streams (keyed by part), then joined in part order. The number is fixed, not the
+    /// machine's core count, so a seed gives the same file everywhere.
+    static let parts = 2
+
+    /// One part of a dataset: `steps` steps of one policy, recorded from fresh episodes.
+    struct Part: @unchecked Sendable {
+        let environment: any Environment
+        let makePolicy: @Sendable () throws -> any Policy
+        let steps: Int
+        let seed: UInt64
+        let index: Int
+    }
+
+    /// Splits `request.steps` into `parts` parts; environments are built here, on the calling thread.
+    static func partsOf(_ request: DatasetRequest, spec: EnvironmentSpec,
+                        makePolicy: @escaping @Sendable () throws -> any Policy) throws -> [Part] {
+        try (0..<parts).map { index in
+            Part(environment: try makeEnvironment(name: spec.name), makePolicy: makePolicy,
+                 steps: request.steps / parts + (index < request.steps % parts ? 1 : 0), seed: request.seed, index: index)
+        }
+    }
+
+    /// Records every part in parallel and joins them. A part's last episode is cut where the part ends: the cut
+    /// is marked as a timeout (so episodes do not run into each other and episode starts stay recoverable), and
+    /// the behaviour score counts only episodes that ended by termination or the time limit.
+    static func record(_ request: DatasetRequest, kind: DatasetKind, parts: [Part]) throws -> D4RLSteps {
+        let spec = parts[0].environment.spec
+        let results = UnsafeMutableBufferPointer<Result<(StepRecorder, BehaviorPolicy?), Error>?>.allocate(capacity: parts.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let slots = ResultSlots(results)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { i in
+            slots.buffer[i] = Result { try recordPart(parts[i]) }
+        }
+        var pieces: [D4RLSteps] = []
+        var completedReturns: [Double] = []
+        var behavior: BehaviorPolicy?
+        for i in 0..<parts.count {
+            let (recorder, policy) = try results[i]!.get()
+            behavior = behavior ?? policy
+            var piece = recorder.steps(metadata: DatasetMetadata())
+            completedReturns += episodeReturns(piece)
+            if i < parts.count - 1, let last = piece.timeouts.indices.last, !piece.terminals[last] { piece.timeouts[last] = true }
+            pieces.append(piece)
+        }
+        var steps = concatenate(pieces)
+        steps.metadata = DatasetMetadata(envName: spec.name, kind: kind.rawValue, algorithm: behavior == nil ? "random" : "SAC")
+        if !completedReturns.isEmpty {
+            steps.metadata.behaviorScore = spec.normalizedScore(completedReturns.reduce(0, +) / Double(completedReturns.count)) / 100
+        }
+        if let behavior, kind != .mediumExpert {
+            for (key, array) in behavior.d4rlPolicyArrays() {
+                steps.policyArrays[key] = ShapedArray(shape: array.shape, values: array.values)
+            }
+        }
+        return steps
+    }
+
+    /// Writes of distinct slots from `concurrentPerform`'s threads, each slot by one thread.
+    struct ResultSlots: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Result<(StepRecorder, BehaviorPolicy?), Error>?>
+        init(_ buffer: UnsafeMutableBufferPointer<Result<(StepRecorder, BehaviorPolicy?), Error>?>) { self.buffer = buffer }
+    }
+
+    static func recordPart(_ part: Part) throws -> (StepRecorder, BehaviorPolicy?) {
+        let environment = part.environment, spec = environment.spec
+        let policy = try part.makePolicy()
+        var recorder = StepRecorder(spec: spec, reserve: part.steps)
+        var envRng = RandomStream(seed: part.seed, purpose: .environment, indices: [UInt64(part.index)])
+        var policyRng = RandomStream(seed: part.seed, purpose: .policyNoise, indices: [UInt64(part.index)])
         var observation = environment.reset(rng: &envRng)
         var action = [Float](repeating: 0, count: spec.actionDimension)
         let behavior = policy as? BehaviorPolicy
-        for _ in 0..<request.steps {
+        for _ in 0..<part.steps {
             observation.withUnsafeBufferPointer { obs in
                 action.withUnsafeMutableBufferPointer { policy.act(observation: obs, rng: &policyRng, into: $0) }
             }
@@ -77,19 +142,11 @@ public enum DatasetMaker {
                             logProb: behavior?.lastLogProb ?? 0, outcome: outcome, nextObservation: next)
             observation = outcome.isLast ? environment.reset(rng: &envRng) : next
         }
-        var steps = recorder.steps(metadata: DatasetMetadata(envName: spec.name, kind: kind.rawValue,
-                                                               algorithm: behavior == nil ? "random" : "SAC"))
-        steps.metadata.behaviorScore = behaviorScore(steps, spec: spec)
-        if let behavior {
-            for (key, array) in behavior.d4rlPolicyArrays() {
-                steps.policyArrays[key] = ShapedArray(shape: array.shape, values: array.values)
-            }
-        }
-        return steps
+        return (recorder, behavior)
     }
 
-    /// D4RL-normalised mean return (a fraction) of the episodes that ended by termination or time limit.
-    public static func behaviorScore(_ steps: D4RLSteps, spec: EnvironmentSpec) -> Double? {
+    /// Returns of the episodes that ended by termination or time limit (a trailing cut episode is left out).
+    static func episodeReturns(_ steps: D4RLSteps) -> [Double] {
         var returns: [Double] = [], current = 0.0
         for i in 0..<steps.count {
             current += Double(steps.rewards[i])
@@ -98,27 +155,26 @@ public enum DatasetMaker {
                 current = 0
             }
         }
-        guard !returns.isEmpty else { return nil }
-        return spec.normalizedScore(returns.reduce(0, +) / Double(returns.count)) / 100
+        return returns
     }
 
-    static func concatenate(_ a: D4RLSteps, _ b: D4RLSteps, kind: DatasetKind, spec: EnvironmentSpec) -> D4RLSteps {
-        func join(_ x: ShapedArray?, _ y: ShapedArray?) -> ShapedArray? {
-            guard let x, let y else { return nil }
-            return ShapedArray(rows: x.rows + y.rows, cols: x.cols, values: x.values + y.values)
+    static func concatenate(_ pieces: [D4RLSteps]) -> D4RLSteps {
+        func join(_ arrays: [ShapedArray?]) -> ShapedArray? {
+            guard let first = arrays.first ?? nil, arrays.allSatisfy({ $0 != nil }) else { return nil }
+            return ShapedArray(rows: arrays.reduce(0) { $0 + $1!.rows }, cols: first.cols, values: arrays.flatMap { $0!.values })
         }
-        // The first part's cut episode must not run into the second part: mark its last step as a timeout.
-        var timeouts = a.timeouts
-        if let last = timeouts.indices.last, !a.terminals[last] { timeouts[last] = true }
-        var joined = D4RLSteps(observations: join(a.observations, b.observations)!, actions: join(a.actions, b.actions)!,
-                               rewards: a.rewards + b.rewards, terminals: a.terminals + b.terminals,
-                               timeouts: timeouts + b.timeouts,
-                               nextObservations: join(a.nextObservations, b.nextObservations),
-                               qpos: join(a.qpos, b.qpos), qvel: join(a.qvel, b.qvel),
-                               actionLogProbs: a.actionLogProbs.flatMap { x in b.actionLogProbs.map { x + $0 } },
-                               metadata: DatasetMetadata(envName: spec.name, kind: kind.rawValue, algorithm: "SAC"))
-        joined.metadata.behaviorScore = behaviorScore(joined, spec: spec)
-        return joined
+        return D4RLSteps(observations: join(pieces.map(\.observations))!, actions: join(pieces.map(\.actions))!,
+                         rewards: pieces.flatMap(\.rewards), terminals: pieces.flatMap(\.terminals),
+                         timeouts: pieces.flatMap(\.timeouts), nextObservations: join(pieces.map(\.nextObservations)),
+                         qpos: join(pieces.map(\.qpos)), qvel: join(pieces.map(\.qvel)),
+                         actionLogProbs: pieces.allSatisfy { $0.actionLogProbs != nil } ? pieces.flatMap { $0.actionLogProbs! } : nil)
+    }
+
+    /// D4RL-normalised mean return (a fraction) of the episodes that ended by termination or time limit.
+    public static func behaviorScore(_ steps: D4RLSteps, spec: EnvironmentSpec) -> Double? {
+        let returns = episodeReturns(steps)
+        guard !returns.isEmpty else { return nil }
+        return spec.normalizedScore(returns.reduce(0, +) / Double(returns.count)) / 100
     }
 
     /// medium-replay: the first N rows of the SAC run's replay, N = the medium policy's training steps (D4RL's

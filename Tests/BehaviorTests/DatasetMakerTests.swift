@@ -23,14 +23,16 @@ struct DatasetMakerTests {
         #expect(read.actions.values.map(\.bitPattern) == made.actions.values.map(\.bitPattern))
         #expect(read.rewards.map(\.bitPattern) == made.rewards.map(\.bitPattern))
         #expect(read == made)
-        // HalfCheetah never terminates: timeouts on steps 1000 and 2000; the cut third episode has neither flag.
-        #expect(made.timeouts.indices.filter { made.timeouts[$0] } == [999, 1999])
+        // Recorded in 2 parts of 1250 steps. HalfCheetah never terminates: each part times out after 1000 steps;
+        // part 0's cut second episode is marked as a timeout too (so it does not run into part 1), part 1's cut
+        // episode, the file's last, has neither flag.
+        #expect(made.timeouts.indices.filter { made.timeouts[$0] } == [999, 1249, 2249])
         #expect(!made.terminals.contains(true))
         // Episode starts are recoverable: the step after a timeout is a reset, so its observation differs
         // from the previous step's next observation.
         let s = made.observationDim
         #expect(Array(made.observations.values[(1000 * s)..<(1001 * s)]) != Array(made.nextObservations!.values[(999 * s)..<(1000 * s)]))
-        // The behaviour score is that of the two complete episodes, near D4RL's random reference (0).
+        // The behaviour score is that of the two complete episodes (not the cut ones), near D4RL's random reference (0).
         let score = try #require(made.metadata.behaviorScore)
         #expect(abs(score) < 0.02)
         #expect(made.metadata.envName == "halfcheetah" && made.metadata.kind == "random")
@@ -65,7 +67,7 @@ struct DatasetMakerTests {
 
     @Test func bundledMediumPolicyMakesAMediumDataset() throws {
         #expect(PolicySource.bundledNames.contains("halfcheetah-medium"))
-        var request = DatasetRequest(env: "halfcheetah", kind: .medium, steps: 1000)
+        var request = DatasetRequest(env: "halfcheetah", kind: .medium, steps: 2000)     // one episode per part
         request.seed = 1
         let made = try DatasetMaker.make(request)
         let score = try #require(made.metadata.behaviorScore) * 100
