@@ -23,6 +23,7 @@ public final class AMPLTrainer {
     let evaluator: Evaluator
     let evaluationPolicy: AMPLEvaluationPolicy
     let modelWeights: FloatStorage
+    let actionError: ActionErrorProbe
     let telemetry: RunTelemetry
     let checkpointFile: URL
     var state: TrainerState
@@ -50,6 +51,7 @@ public final class AMPLTrainer {
         evaluator = Evaluator(environment: try makeEnvironment(name: data.spec.name))
         evaluationPolicy = AMPLEvaluationPolicy(learner: learner, candidates: resolved.evaluationCandidates)
         modelWeights = FloatStorage(count: data.dataset.count)
+        actionError = ActionErrorProbe(learner: learner, dataset: data.dataset)
         checkpointFile = run.checkpointsDirectory.appendingPathComponent("latest.ckpt")
         state = TrainerState(seed: config.seed)
         iterationRandom = IterationRandom(seed: config.seed)
@@ -127,11 +129,11 @@ public final class AMPLTrainer {
     }
 
     /// One epoch of actor-critic-GAN iterations (spec §1.2).
-    func runEpoch(_ epoch: Int) throws -> IterationLosses {
+    func runEpoch(_ epoch: Int) throws -> EpochSummary {
         let schedule = config.schedule
         let batchSize = criticBatch.size
         let realRows = schedule.realRows(epoch: epoch, batchSize: batchSize)
-        var losses = IterationLosses()
+        var summary = EpochSummary()
         let epochStart = Date()
         for _ in 0..<schedule.itersPerEpoch {
             let t = state.step
@@ -143,15 +145,16 @@ public final class AMPLTrainer {
             fill(criticBatch, realRows: realRows)
             fill(ganBatch, realRows: realRows)
             data.dataset.sampleUniformly(into: realPairs, random: &state.sampling)
-            losses = try learner.iterate(criticBatch: criticBatch, ganStates: ganBatch.observations, realPairs: realPairs,
+            let losses = try learner.iterate(criticBatch: criticBatch, ganStates: ganBatch.observations, realPairs: realPairs,
                                          model: backend.sampler, termination: data.termination,
                                          warmStart: epoch <= schedule.warmStartEpochs,
                                          updateActor: t % config.actorCritic.policyFrequency == 0,
                                          random: &iterationRandom)
+            summary.add(losses)
             state.step += 1
             if t % 50 == 0 { showProgress(epoch: epoch, since: epochStart, itersDone: t - (epoch - 1) * schedule.itersPerEpoch + 1) }
         }
-        return losses
+        return summary
     }
 
     /// Rows 0 ..< realRows from the offline data, the rest from the generated buffer (spec §4.2).
@@ -173,18 +176,18 @@ public final class AMPLTrainer {
 
     var lastScore: Double?
 
-    func record(epoch: Int, losses: IterationLosses, evaluation: EvaluationResult, seconds: Double) throws {
+    func record(epoch: Int, losses: EpochSummary, evaluation: EvaluationResult, seconds: Double) throws {
         lastScore = evaluation.normalizedScoreMean
         var row: [String: ProgressValue] = [
             "epoch": .int(epoch), "step": .int(state.step),
             "real_fraction": .double(config.schedule.realFraction(epoch: epoch)),
-            "critic_loss": .float(losses.critic), "actor_loss": .float(losses.actor),
-            "generator_loss": .float(losses.generator), "discriminator_loss": .float(losses.discriminator),
-            "q_mean": .float(losses.qMean), "generated_transitions": .int(generated.count),
+            "action_error": .double(actionError.measure(learner, dataset: data.dataset, seed: config.seed, epoch: epoch)),
+            "generated_transitions": .int(generated.count),
             "model_round": .int(state.modelRounds),
             "eval_return": .double(evaluation.meanReturn), "eval_normalized_score": .double(evaluation.normalizedScoreMean),
             "epoch_seconds": .double(seconds), "elapsed_seconds": .double(state.elapsedSeconds),
         ]
+        for (column, value) in losses.columns { row[column] = .double(value) }
         if let v = state.lastModelHoldoutLoss { row["model_holdout_loss"] = .double(v) }
         if let v = state.lastModelEpochs { row["model_epochs"] = .int(v) }
         if let v = state.lastMIWLoss { row["miw_loss"] = .double(v) }
@@ -193,7 +196,8 @@ public final class AMPLTrainer {
         try telemetry.record(row, step: state.step)
         telemetry.log(String(format: "epoch %d/%d  step %d  score %.1f (behaviour %@)  critic %.4g  %.1f s", epoch,
                              config.schedule.epochs, state.step, evaluation.normalizedScoreMean,
-                             data.behaviorScore.map { String(format: "%.1f", $0) } ?? "n/a", Double(losses.critic), seconds))
+                             data.behaviorScore.map { String(format: "%.1f", $0) } ?? "n/a",
+                             losses.columns["critic_loss"] ?? .nan, seconds))
     }
 }
 

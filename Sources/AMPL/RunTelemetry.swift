@@ -6,7 +6,7 @@ import Telemetry
 final class RunTelemetry {
     static let columns = [
         "epoch", "step", "real_fraction", "critic_loss", "actor_loss", "generator_loss", "discriminator_loss",
-        "q_mean", "generated_transitions", "model_round", "model_holdout_loss", "model_epochs", "miw_loss", "miw_mean",
+        "q_mean", "discriminator_real", "discriminator_fake", "action_error", "generated_transitions", "model_round", "model_holdout_loss", "model_epochs", "miw_loss", "miw_mean",
         "eval_return", "eval_normalized_score", "behavior_score", "epoch_seconds", "elapsed_seconds",
     ]
 

@@ -32,7 +32,7 @@ struct SmokeRunTests {
         let table = try ProgressTable.read(from: run.progressFile)
         #expect(table.rows.count == 3)
         for column in ["critic_loss", "actor_loss", "generator_loss", "discriminator_loss", "eval_return",
-                       "eval_normalized_score", "model_holdout_loss"] {
+                       "eval_normalized_score", "model_holdout_loss", "discriminator_real", "discriminator_fake", "action_error"] {
             let values = try table.values(column)
             #expect(values.count == 3 && values.allSatisfy { $0?.isFinite == true }, "\(column): \(values)")
         }
