@@ -154,10 +154,3 @@ double ampl_sum_squares(size_t n, const float *x) {
     for (; i < n; i++) total += (double)x[i] * (double)x[i];
     return total;
 }
-
-int ampl_all_finite(size_t n, const float *x) {
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(x[i])) return 0;
-    }
-    return 1;
-}

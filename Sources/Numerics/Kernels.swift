@@ -41,9 +41,6 @@ public enum Kernels {
     @inline(__always)
     public static func sumOfSquares(_ n: Int, _ x: UnsafePointer<Float>) -> Double { ampl_sum_squares(n, x) }
 
-    @inline(__always)
-    public static func allFinite(_ n: Int, _ x: UnsafePointer<Float>) -> Bool { ampl_all_finite(n, x) != 0 }
-
     /// x *= s over n elements.
     @inline(__always)
     public static func scale(_ n: Int, _ x: UnsafeMutablePointer<Float>, by s: Float) { ampl_axpby(n, 0, x, s, x) }
@@ -58,10 +55,4 @@ public enum CRC32C {
     public static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0, continuing: crc) }
     }
-}
-
-/// Process diagnostics.
-public enum Heap {
-    /// Bytes currently allocated from the C heap (Swift objects and arrays included).
-    public static var bytesInUse: Int { Int(ampl_heap_bytes_in_use()) }
 }

@@ -41,13 +41,6 @@ void ampl_adam_step(size_t n, float *p, const float *g, float *m, float *v, floa
 /// Σ x[i]² accumulated in double (global-norm gradient clipping).
 double ampl_sum_squares(size_t n, const float *x);
 
-/// 1 if every element is finite, else 0.
-int ampl_all_finite(size_t n, const float *x);
-
 /// CRC-32C (Castagnoli) of `n` bytes, continuing from `crc` (start with 0). Uses the SSE4.2 instruction when
 /// the CPU has it, a table otherwise. Checkpoints, wire frames and TensorBoard records all use this checksum.
 unsigned int ampl_crc32c(unsigned int crc, const void *data, size_t n);
-
-/// Bytes the heap has handed out and not yet taken back (glibc's mallinfo2: arena + mmapped blocks).
-/// Tests use it to show that a training step allocates nothing once warm.
-size_t ampl_heap_bytes_in_use(void);
