@@ -100,7 +100,7 @@ public enum DatasetMaker {
             let (recorder, policy) = try results[i]!.get()
             behavior = behavior ?? policy
             var piece = recorder.steps(metadata: DatasetMetadata())
-            completedReturns += episodeReturns(piece)
+            completedReturns += piece.completeEpisodeReturns
             if i < parts.count - 1, let last = piece.timeouts.indices.last, !piece.terminals[last] { piece.timeouts[last] = true }
             pieces.append(piece)
         }
@@ -145,19 +145,6 @@ public enum DatasetMaker {
         return (recorder, behavior)
     }
 
-    /// Returns of the episodes that ended by termination or time limit (a trailing cut episode is left out).
-    static func episodeReturns(_ steps: D4RLSteps) -> [Double] {
-        var returns: [Double] = [], current = 0.0
-        for i in 0..<steps.count {
-            current += Double(steps.rewards[i])
-            if steps.terminals[i] || steps.timeouts[i] {
-                returns.append(current)
-                current = 0
-            }
-        }
-        return returns
-    }
-
     static func concatenate(_ pieces: [D4RLSteps]) -> D4RLSteps {
         func join(_ arrays: [ShapedArray?]) -> ShapedArray? {
             guard let first = arrays.first ?? nil, arrays.allSatisfy({ $0 != nil }) else { return nil }
@@ -172,7 +159,7 @@ public enum DatasetMaker {
 
     /// D4RL-normalised mean return (a fraction) of the episodes that ended by termination or time limit.
     public static func behaviorScore(_ steps: D4RLSteps, spec: EnvironmentSpec) -> Double? {
-        let returns = episodeReturns(steps)
+        let returns = steps.completeEpisodeReturns
         guard !returns.isEmpty else { return nil }
         return spec.normalizedScore(returns.reduce(0, +) / Double(returns.count)) / 100
     }

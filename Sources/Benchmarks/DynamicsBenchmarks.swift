@@ -1,3 +1,4 @@
+import AMPL
 import Datasets
 import Dynamics
 import Environments
@@ -46,7 +47,11 @@ public enum DynamicsBenchmarks {
                                            rewardRange: 1e9)
         let generator = RolloutGenerator(model: ensemble, termination: termination, observationDim: observationDim,
                                          actionDim: actionDim, chunkSize: chunk)
-        let policy = BenchmarkPolicy(observationDim: observationDim, actionDim: actionDim, maxRows: chunk)
+        // The paper's implicit policy: concat(s, ε) with 50 noise dimensions → 400 → 300 → A.
+        let policy = ImplicitPolicy(name: "policy", observationDim: observationDim, actionDim: actionDim, maxAction: 1,
+                                    hidden: [400, 300], noiseDim: 50, noiseStd: 1, noiseClamp: 3)
+        var initialization = RandomStream(seed: 5, purpose: .initialization)
+        policy.initialize(random: &initialization)
         let buffer = TransitionBuffer(capacity: 64_000, observationDim: observationDim, actionDim: actionDim)
         var generation = 0
         var added = 0
@@ -56,7 +61,7 @@ public enum DynamicsBenchmarks {
                 .transitionsAdded
             generation += 1
         }
-        let flopsPerTransition = policy.network.forwardFlops(rows: 1) + ensemble.network.forwardFlops(rows: 1)
+        let flopsPerTransition = policy.forwardFlops(rows: 1) + ensemble.network.forwardFlops(rows: 1)
         return BenchmarkResult(name: "rollouts-32k-h\(horizon)-s17-a6", threads: threads, stepsPerSecond: rate,
                                gflopPerStep: Double(added) * flopsPerTransition / 1e9,
                                sgemmGflops: Stopwatch.sgemmGflops(m: chunk, n: 300, k: 400), sgemmShape: [chunk, 300, 400])
@@ -77,41 +82,5 @@ public enum DynamicsBenchmarks {
                               terminals: Array(repeating: false, count: n), timeouts: Array(repeating: false, count: n),
                               nextObservations: ShapedArray(rows: n, cols: observationDim, values: next))
         return try OfflineDataset(qlearningFrom: steps)
-    }
-}
-
-/// An implicit policy of the paper's size for the rollout benchmark: u = MLP(concat(s, ε)), a = tanh(u), with
-/// ε ~ N(0, 1) clamped to ±3 and 50 noise dimensions (S + 50 = 67 inputs for HalfCheetah).
-final class BenchmarkPolicy: RolloutPolicy {
-    static let noiseDim = 50
-    let network: MLP
-    let params: ParameterBuffer
-    let workspace: MLPWorkspace
-    /// (maxRows, S + noise): the policy's input rows.
-    let inputs: FloatStorage
-    let observationDim: Int
-
-    init(observationDim: Int, actionDim: Int, maxRows: Int) {
-        self.observationDim = observationDim
-        var layout = ParameterLayout()
-        network = MLP("policy", sizes: [observationDim + Self.noiseDim, 400, 300, actionDim], hidden: .leakyReLU,
-                      output: .tanh, layout: &layout)
-        params = ParameterBuffer(name: "policy", layout: layout)
-        var random = RandomStream(seed: 5, purpose: .initialization)
-        network.initialize(params: params, rng: &random)
-        workspace = network.makeWorkspace(maxRows: maxRows)
-        inputs = FloatStorage(count: maxRows * network.inputs)
-    }
-
-    func act(observations: Matrix, into actions: Matrix, random: inout RandomStream) {
-        let rows = observations.rows, width = network.inputs
-        let x = inputs.matrix(rows: rows, cols: width)
-        for i in 0..<rows {
-            let row = x.base + i * width
-            row.update(from: observations.base + i * observationDim, count: observationDim)
-            for j in observationDim..<width { row[j] = min(3, max(-3, random.normal())) }
-        }
-        // forward: concat(s, ε) (B, S + 50) → tanh(u) (B, A)
-        actions.copy(from: network.forward(x, params: params, workspace: workspace))
     }
 }

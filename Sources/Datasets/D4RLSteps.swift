@@ -89,3 +89,19 @@ public struct D4RLSteps: Sendable, Equatable {
         }
     }
 }
+
+extension D4RLSteps {
+    /// Returns of the episodes that end in a terminal or timeout step; a trailing unfinished episode is left out.
+    public var completeEpisodeReturns: [Double] {
+        var returns: [Double] = []
+        var total = 0.0
+        for step in 0..<count {
+            total += Double(rewards[step])
+            if terminals[step] || timeouts[step] {
+                returns.append(total)
+                total = 0
+            }
+        }
+        return returns
+    }
+}

@@ -57,21 +57,7 @@ extension OfflineDataset {
                 }
             }
         }
-        self.init(columns: columns, timeouts: cutAfter, episodeReturns: Self.completeEpisodeReturns(steps),
+        self.init(columns: columns, timeouts: cutAfter, episodeReturns: steps.completeEpisodeReturns,
                   metadata: steps.metadata, sourcePath: sourcePath)
-    }
-
-    /// Returns of the episodes that end in a terminal or timeout step; a trailing unfinished episode is left out.
-    static func completeEpisodeReturns(_ steps: D4RLSteps) -> [Double] {
-        var returns: [Double] = []
-        var total = 0.0
-        for step in 0..<steps.count {
-            total += Double(steps.rewards[step])
-            if steps.terminals[step] || steps.timeouts[step] {
-                returns.append(total)
-                total = 0
-            }
-        }
-        return returns
     }
 }
