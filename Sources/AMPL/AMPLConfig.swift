@@ -21,6 +21,7 @@ public struct AMPLConfig: Codable, Sendable, Equatable {
     public var ensemble = EnsembleConfig()
     public var rollout = RolloutSettings()
     public var evaluation = EvaluationSettings()
+    public var cluster = ClusterSettings()
     /// Where the MIW estimator's start states μ0 come from (spec §5.2).
     public var mu0Source = Mu0Source.datasetEpisodeStarts
     /// BLAS threads per process; `--deterministic` forces 1.

@@ -25,6 +25,12 @@ extension AMPLConfig {
         try require(rollout.chunkSize >= 1, "rollout.chunkSize", "must be at least 1")
         try require(evaluation.episodes >= 0, "evaluation.episodes", "must not be negative")
         try require(threads >= 1, "threads", "must be at least 1")
+        try require(cluster.heartbeatInterval > 0, "cluster.heartbeatInterval", "must be positive")
+        try require(cluster.liveness >= 1, "cluster.liveness", "must be at least 1")
+        try require(cluster.minMembers >= 0 && cluster.minMembers <= ensemble.members, "cluster.minMembers",
+                    "must be between 0 (= the number of elites) and ensemble.members (\(ensemble.members))")
+        try require(cluster.modelEpochDeadlineSeconds > 0, "cluster.modelEpochDeadlineSeconds", "must be positive")
+        try require(cluster.workerWaitSeconds >= 0, "cluster.workerWaitSeconds", "must not be negative")
         try require(datasetSteps >= 1, "datasetSteps", "must be at least 1")
     }
 

@@ -23,7 +23,7 @@ public enum ControlChannel {
                                        heartbeat: Heartbeat = .standard,
                                        log: @escaping ClusterLog = ClusterLogs.standardError) throws -> ZMQSocket {
         let socket = try ZMQSocket(context, type: .router, name: "coordinator",
-                                   options: commonOptions(heartbeat) + [.routerMandatory(true)])
+                                   options: commonOptions(heartbeat) + [.routerMandatory(true), .routerHandover(true)])
         if case .curve(let keys) = security {
             let authenticator = try ZAPHandler(context: context, allowList: keys.allowList, log: log)
             try socket.makeCurveServer(keys: keys.server, authenticator: authenticator)

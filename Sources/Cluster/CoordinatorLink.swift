@@ -1,12 +1,11 @@
 import Foundation
 
-/// Why the coordinator gave up on its workers. Fault handling (reassigning a dead worker's members, deadlines,
-/// resync) is not wired yet, so for now every one of these ends the run with a message naming the worker.
+/// Why the coordinator gave up on its workers; each message names the workers, members or endpoint involved.
 public enum RemoteEnsembleError: Error, Equatable, CustomStringConvertible {
     case workersMissing(expected: Int, arrived: Int, endpoint: String, seconds: Double)
-    case workerLeft(String)
     case workerRejected(String, reason: String)
-    case workerSilent(String, seconds: Double)
+    case tooFewMembers(round: Int, remaining: [Int], needed: Int, missing: [Int: String])
+    case noWorkers(seconds: Double)
     case unexpected(String)
 
     public var description: String {
@@ -14,12 +13,14 @@ public enum RemoteEnsembleError: Error, Equatable, CustomStringConvertible {
         case let .workersMissing(expected, arrived, endpoint, seconds):
             return "only \(arrived) of \(expected) workers said HELLO on \(endpoint) within \(Int(seconds)) s; start "
                 + "them with `ampl worker --coordinator \(endpoint)`"
-        case let .workerLeft(peer):
-            return "worker \(peer) said BYE during the run (taking over its members is not implemented yet)"
         case let .workerRejected(peer, reason):
             return "worker \(peer) refused the run: \(reason)"
-        case let .workerSilent(peer, seconds):
-            return "worker \(peer) sent nothing for \(Int(seconds)) s while the coordinator waited for it"
+        case let .tooFewMembers(round, remaining, needed, missing):
+            let why = missing.sorted { $0.key < $1.key }.map { "member \($0.key): \($0.value)" }.joined(separator: "; ")
+            return "model round \(round) has \(remaining.count) members left (\(remaining)), fewer than "
+                + "cluster.minMembers = \(needed); \(why). The last checkpoint is the resume point (--resume)"
+        case let .noWorkers(seconds):
+            return "no live worker for \(Int(seconds)) s while rollouts were due"
         case let .unexpected(detail):
             return "protocol error: \(detail)"
         }
@@ -27,41 +28,66 @@ public enum RemoteEnsembleError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The coordinator's end of the control channel in the Paranoid Pirate pattern (zguide ch. 4, the queue's
-/// role): one ROUTER, the `PeerTable` of workers, heartbeats to every live worker whenever the coordinator
-/// waits, and a `WireDecoder` in front of everything that arrives. It hands the training messages to its owner
-/// (`RemoteEnsemble`) and deals with the rest itself: HELLO, HEARTBEAT, REJECT, BYE, bad frames.
+/// role). An I/O thread owns the ROUTER for the whole run: it heartbeats every live worker, reads everything
+/// that arrives through a `WireDecoder`, keeps the `PeerTable` (any message counts as a sign of life; a worker
+/// silent for `deadAfter` is declared dead and its members are handed on), answers HELLO placement, RESYNC and
+/// REJECT itself, and hands joins, departures and training messages to the training thread as
+/// `CoordinatorEvent`s. Liveness therefore holds while the trainer runs actor-critic iterations.
 ///
-/// The coordinator is single-threaded: it heartbeats and reads only while inside a call (a model round, a
-/// rollout generation). Liveness is therefore judged only while it waits, and only after every queued message
-/// was read; a worker counts as lost after `silenceLimit`, far beyond the Paranoid Pirate `deadAfter`, because
-/// a worker loading its dataset or preparing a round cannot heartbeat either. Wiring `PeerTable.sweep` with
-/// `deadAfter` needs an I/O thread on both sides and comes with fault handling.
-///
-/// Ownership: one thread (the training thread).
-public final class CoordinatorLink {
-    /// Longest silence of an awaited worker before the run stops.
-    public static let silenceLimit = 120.0
+/// The training thread talks to it through `send` (a `ThreadPipe`), `nextEvent` and the table's snapshot
+/// `peers`; it places members with `gatherWorkers`.
+public final class CoordinatorLink: @unchecked Sendable {
+    /// Turns of the I/O loop per heartbeat interval when nothing arrives: a death is declared at most a fifth
+    /// of an interval after `deadAfter`.
+    static let turnsPerInterval = 5.0
 
-    public let socket: ZMQSocket
     public let runID: UInt64
-    public private(set) var peers: PeerTable
+    public let endpoint: String
+    public let heartbeat: Heartbeat
+    private let socket: ZMQSocket
+    private let pipe: ThreadPipe
+    private let table: Locked<PeerTable>
+    private let events = Mailbox<CoordinatorEvent>()
     private let decoder: WireDecoder
-    private let log: (String) -> Void
+    private let log: ClusterLog
+    private let stopped = DispatchSemaphore(value: 0)
 
-    /// Binds the ROUTER (`endpoint` may end in `:*`; read the port from `endpoint`).
+    /// Binds the ROUTER (`endpoint` may end in `:*`; read the port from `endpoint`) and starts the I/O thread.
     public init(context: ZMQContext, endpoint: String, security: Security<CoordinatorKeys>, memberCount: Int,
-                runID: UInt64 = UInt64.random(in: 1...UInt64.max), log: @escaping (String) -> Void) throws {
-        socket = try ControlChannel.bindCoordinator(context, endpoint: endpoint, security: security)
+                heartbeat: Heartbeat = .standard, runID: UInt64 = UInt64.random(in: 1...UInt64.max),
+                log: @escaping ClusterLog) throws {
+        socket = try ControlChannel.bindCoordinator(context, endpoint: endpoint, security: security,
+                                                    heartbeat: heartbeat, log: log)
+        self.endpoint = socket.endpoint
         self.runID = runID
-        peers = PeerTable(memberCount: memberCount)
+        self.heartbeat = heartbeat
+        pipe = try ThreadPipe(context: context, name: "coordinator")
+        table = Locked(PeerTable(memberCount: memberCount, heartbeat: heartbeat))
         decoder = WireDecoder(receiver: .coordinator, runID: runID)
         self.log = log
+        // The thread holds the link only during a turn, so a link nobody closes still goes away.
+        let thread = Thread { [weak self] in
+            while let link = self, link.turn() {}
+            self?.stopped.signal()
+        }
+        thread.name = "ampl-coordinator-io"
+        thread.start()
     }
 
-    public var endpoint: String { socket.endpoint }
+    // MARK: Training thread
 
-    /// Waits until `count` workers have said HELLO (at most `timeout` seconds), then places the members
-    /// round-robin over them (`PeerTable.assignRoundRobin`). Returns each worker's members, spares empty.
+    /// A copy of the peer table as it is now.
+    public var peers: PeerTable { table.withLock { $0 } }
+
+    /// Queues `message` for `peer`; the I/O thread sends it (a failure is logged there: the peer may be gone,
+    /// which the table will tell).
+    public func send(_ message: OutgoingMessage, to peer: PeerIdentity) { pipe.post(message, to: peer) }
+
+    /// The next event, waiting up to `timeout` seconds.
+    public func nextEvent(timeout: Double) -> CoordinatorEvent? { events.take(timeout: timeout) }
+
+    /// Waits until `count` workers are alive (at most `timeout` seconds), then places the members round-robin
+    /// over them (`PeerTable.assignRoundRobin`). Returns each worker's members, spares empty.
     public func gatherWorkers(_ count: Int, timeout: Double) throws -> [PeerIdentity: [Int]] {
         let deadline = MonotonicClock.now() + timeout
         while peers.livePeers.count < count {
@@ -70,95 +96,106 @@ public final class CoordinatorLink {
                 throw RemoteEnsembleError.workersMissing(expected: count, arrived: peers.livePeers.count,
                                                          endpoint: endpoint, seconds: timeout)
             }
-            _ = try nextTrainingMessage(waitMilliseconds: Int(min(deadline - now, peers.heartbeat.interval) * 1_000))
-        }
-        return peers.assignRoundRobin()
-    }
-
-    public func send(_ message: OutgoingMessage, to peer: PeerIdentity) throws {
-        try socket.send(message, to: peer)
-        peers.sent(to: peer, at: MonotonicClock.now())
-    }
-
-    /// The next training message (EPOCH_REPORT, ROUND_DONE, ROLLOUTS) from a live worker. Heartbeats go out
-    /// while it waits. Throws when a worker leaves or refuses the run, or when one of `awaiting` has been
-    /// silent for `silenceLimit`.
-    public func receive(awaiting: [PeerIdentity]) throws -> (peer: PeerIdentity, message: ReceivedMessage) {
-        while true {
-            if let received = try nextTrainingMessage(waitMilliseconds: Int(peers.heartbeat.interval * 1_000)) {
-                return received
-            }
-            // Nothing is queued: whoever we still wait for has really been silent.
-            let now = MonotonicClock.now()
-            for peer in awaiting {
-                guard let lastHeard = peers.peers[peer]?.link.lastHeard else { continue }
-                if now - lastHeard >= Self.silenceLimit {
-                    throw RemoteEnsembleError.workerSilent("\(peer)", seconds: now - lastHeard)
-                }
+            if case .message(let peer, let message)? = nextEvent(timeout: min(deadline - now, heartbeat.interval)) {
+                log("ignored \(message.type) from \(peer) before the members were placed")
             }
         }
+        return table.withLock { $0.assignRoundRobin() }
     }
 
-    /// One poll turn: heartbeats that are due, then at most one message. Returns a training message, or nil
-    /// when the turn ended without one (timeout, or a message handled here).
-    private func nextTrainingMessage(waitMilliseconds: Int) throws -> (peer: PeerIdentity, message: ReceivedMessage)? {
-        try sendDueHeartbeats()
-        guard try socket.waitForInput(timeoutMilliseconds: max(0, waitMilliseconds)),
-              let envelope = try decoder.receive(from: socket, wait: .dontWait), let peer = envelope.peer else {
-            return nil
-        }
+    /// Says BYE to every live worker, lets the I/O thread send what is queued, and stops it (at most
+    /// `deadAfter` of waiting). The link sends nothing afterwards.
+    public func close() {
+        for peer in peers.livePeers { send(OutgoingMessage(.bye, runID: runID), to: peer.identity) }
+        pipe.requestStop()
+        _ = stopped.wait(timeout: .now() + heartbeat.deadAfter)
+    }
+
+    // MARK: I/O thread
+
+    /// One turn: send what the training thread queued, read what arrived, heartbeat, judge silence.
+    /// false once the link was asked to stop.
+    private func turn() -> Bool {
+        let wait = Int(heartbeat.interval / Self.turnsPerInterval * 1_000)
+        let ready = (try? Poller.waitForInput([socket, pipe.wakeEnd], timeoutMilliseconds: wait)) ?? []
+        let (queued, stop) = pipe.drain()
+        for item in queued { transmit(item.message, to: item.peer!) }
+        if stop { return false }
+        if ready.contains(0) { receiveQueued() }
         let now = MonotonicClock.now()
+        for peer in table.withLock({ $0.heartbeatsDue(at: now) }) {
+            transmit(OutgoingMessage(.heartbeat, runID: runID), to: peer)
+        }
+        let (departures, lastHeard) = table.withLock { table in
+            let departures = table.sweep(at: now)
+            return (departures, departures.map { table.peers[$0.identity]?.link.lastHeard ?? now })
+        }
+        for (departure, heard) in zip(departures, lastHeard) {
+            log(String(format: "worker %@ declared dead after %.2f s of silence", "\(departure.identity)", now - heard))
+            events.post(.lost(departure, silence: now - heard))
+        }
+        return true
+    }
+
+    private func transmit(_ message: OutgoingMessage, to peer: PeerIdentity) {
+        do {
+            try socket.send(message, to: peer, wait: .dontWait)
+            table.withLock { $0.sent(to: peer, at: MonotonicClock.now()) }
+        } catch {
+            log("could not send \(message.header.type) to worker \(peer): \(error)")
+        }
+    }
+
+    /// Everything queued on the socket, but at most a bounded batch per turn so heartbeats stay on time.
+    private func receiveQueued() {
+        for _ in 0..<1_000 {
+            guard let envelope = try? decoder.receive(from: socket, wait: .dontWait), let peer = envelope.peer else { return }
+            handle(envelope.result, from: peer)
+        }
+    }
+
+    private func handle(_ result: Result<ReceivedMessage, Rejection>, from peer: PeerIdentity) {
         let message: ReceivedMessage
-        switch envelope.result {
+        switch result {
         case .failure(let rejection):
             log("rejected a message from \(peer): \(rejection)")
             if case .staleRunID = rejection {
                 // A worker of an earlier run: it must say HELLO and be treated as new.
-                try? send(OutgoingMessage(.resync, runID: runID), to: peer)
-            } else {
-                try? send(try OutgoingMessage(.reject, runID: runID, body: RejectBody(reason: "\(rejection)")), to: peer)
+                transmit(OutgoingMessage(.resync, runID: runID), to: peer)
+            } else if let reply = try? OutgoingMessage(.reject, runID: runID, body: RejectBody(reason: "\(rejection)")) {
+                transmit(reply, to: peer)
             }
-            return nil
+            return
         case .success(let decoded):
             message = decoded
         }
+        let now = MonotonicClock.now()
         if message.type == .hello {
-            let hello = try? message.body(as: HelloBody.self)
-            let outcome = peers.hello(from: peer, incarnation: hello?.incarnation ?? Incarnation(0), rank: hello?.rank,
-                                      at: now)
-            if outcome != .waitingForAssignment {
-                log("worker \(peer) said HELLO after the members were placed; it stays idle (\(outcome))")
+            guard let hello = try? message.body(as: HelloBody.self) else {
+                log("worker \(peer) sent a HELLO without incarnation and rank; ignored")
+                return
             }
-            return nil
+            let outcome = table.withLock { $0.hello(from: peer, incarnation: hello.incarnation, rank: hello.rank, at: now) }
+            log("worker \(peer) said HELLO (incarnation \(hello.incarnation)): \(outcome)")
+            events.post(.joined(peer))
+            return
         }
-        switch peers.heard(from: peer, at: now) {
+        switch table.withLock({ $0.heard(from: peer, at: now) }) {
         case .alive: break
         case .unknown, .mustResync:
-            try? send(OutgoingMessage(.resync, runID: runID), to: peer)
-            return nil
+            // Unknown, or declared dead and now heard again (a healed partition on the old connection): nothing
+            // it sends is used until it has said HELLO again.
+            transmit(OutgoingMessage(.resync, runID: runID), to: peer)
+            return
         }
         switch message.type {
-        case .heartbeat:
-            return nil
+        case .heartbeat: return
         case .bye:
-            _ = peers.bye(from: peer, at: now)
-            throw RemoteEnsembleError.workerLeft("\(peer)")
-        case .reject:
-            let reason = (try? message.body(as: RejectBody.self).reason) ?? "(no reason given)"
-            throw RemoteEnsembleError.workerRejected("\(peer)", reason: reason)
+            guard let departure = table.withLock({ $0.bye(from: peer, at: now) }) else { return }
+            log("worker \(peer) said BYE")
+            events.post(.lost(departure, silence: 0))
         default:
-            return (peer, message)
+            events.post(.message(peer, message))
         }
-    }
-
-    private func sendDueHeartbeats() throws {
-        for peer in peers.heartbeatsDue(at: MonotonicClock.now()) {
-            try send(OutgoingMessage(.heartbeat, runID: runID), to: peer)
-        }
-    }
-
-    /// Says BYE to every live worker (the end of the run); errors are ignored, the workers may be gone.
-    public func sayGoodbye() {
-        for peer in peers.livePeers { try? send(OutgoingMessage(.bye, runID: runID), to: peer.identity) }
     }
 }

@@ -5,97 +5,112 @@ import Foundation
 import Networks
 import Numerics
 
-/// `ampl worker`: the worker of the Paranoid Pirate pattern (zguide ch. 4). It connects a DEALER to the
-/// coordinator, says HELLO, and then serves: ASSIGN (load the run's dataset, build its member(s)), TRAIN_ROUND
-/// (weighted-MLE model epochs under the coordinator's joint early stopping), ENSEMBLE (install the broadcast
-/// ensemble), ROLLOUT_REQUEST (generate one chunk with the policy it carries), until BYE. It heartbeats whenever
-/// it has sent nothing for an interval, also between training steps, so a long model epoch never looks like
-/// a dead worker. docs/protocol.md §8–§9 give the sequences.
+/// `ampl worker`: the worker of the Paranoid Pirate pattern (zguide ch. 4). Its `WorkerLink` (an I/O thread)
+/// connects a DEALER, says HELLO, heartbeats and reconnects with back-off when the coordinator goes silent;
+/// this training thread serves what arrives: ASSIGN (load the run's dataset, or keep it if the run is the same,
+/// and take the listed members), SNAPSHOT (a member's parameters and Adam state), TRAIN_ROUND (weighted-MLE
+/// model epochs under the coordinator's joint early stopping), ENSEMBLE (install the broadcast ensemble),
+/// ROLLOUT_REQUEST (generate one chunk with the policy it carries), RESYNC (drop the members, HELLO again),
+/// until BYE. docs/protocol.md §8–§10 give the sequences.
 ///
-/// Not yet: reconnecting with back-off when the coordinator goes silent (fault handling comes next); today a
-/// worker waits for its coordinator until BYE or until it is stopped.
-///
-/// Ownership: one thread, which owns the socket and the model.
+/// Ownership: one training thread owns the model; the link owns the socket.
 public final class EnsembleWorker {
-    let socket: ZMQSocket
-    let identity: PeerIdentity
-    let incarnation: Incarnation
-    let rank: Int?
-    let heartbeat: Heartbeat
+    let link: WorkerLink
     let log: (String) -> Void
-    var decoder = WireDecoder(receiver: .worker, runID: nil)
-    var lastSent = 0.0
     /// The run this worker serves, from ASSIGN; nil before.
     var run: WorkerRun?
 
+    /// `parent`: the PID of the `ampl train` that started this worker, which then exits with it.
     public init(context: ZMQContext, endpoint: String, rank: Int?, security: Security<WorkerKeys>,
-                heartbeat: Heartbeat = .standard, log: @escaping (String) -> Void) throws {
-        incarnation = .random()
+                heartbeat: Heartbeat = .standard, parent: pid_t? = nil, log: @escaping ClusterLog) throws {
+        let incarnation = Incarnation.random()
         // An unranked worker still needs an identity unique on its host: its process id stands in for the rank.
-        identity = .worker(rank: rank ?? Int(getpid()), incarnation: incarnation)
-        self.rank = rank
-        self.heartbeat = heartbeat
+        let identity = PeerIdentity.worker(rank: rank ?? Int(getpid()), incarnation: incarnation)
         self.log = log
-        socket = try ControlChannel.connectWorker(context, endpoint: endpoint, identity: identity, security: security,
-                                                  heartbeat: heartbeat)
+        link = try WorkerLink(context: context, endpoint: endpoint, identity: identity,
+                              hello: HelloBody(incarnation: incarnation, rank: rank), security: security,
+                              heartbeat: heartbeat, parent: parent, log: log)
     }
 
     /// Serves the coordinator until it says BYE.
     public func serve() throws {
-        try sayHello()
+        defer { link.close() }
+        var interrupting: ReceivedMessage?
         while true {
-            let message = try next()
+            let message: ReceivedMessage
+            if let pending = interrupting {
+                message = pending
+                interrupting = nil
+            } else {
+                guard case .message(let next) = nextEvent() else { continue }   // a reconnect outside a round
+                message = next
+            }
             switch message.type {
             case .assign: try assign(message)
-            case .ensemble: try requireRun().install(message)
-            case .trainRound: try trainRound(message)
-            case .rolloutRequest: try send(try requireRun().rollouts(for: message))
+            case .snapshot: try requireRun(message).installSnapshot(message)
+            case .ensemble: try requireRun(message).install(message)
+            case .trainRound: interrupting = try trainRound(message)
+            case .rolloutRequest: link.send(try requireRun(message).rollouts(for: message))
             case .bye:
                 log("coordinator said BYE; leaving")
                 return
             case .resync:
-                log("coordinator asked for a resync; dropping the run state")
-                run = nil
-                decoder.runID = nil
-                try sayHello()
+                log("coordinator asked for a resync; dropping this worker's members")
+                run?.members = []
+                link.adopt(runID: nil)
+                link.sayHello()
             default:
                 log("ignored \(message.type) outside a round")
             }
         }
     }
 
-    private func sayHello() throws {
-        try send(try OutgoingMessage(.hello, runID: 0, body: HelloBody(incarnation: incarnation, rank: rank)))
-        log("said HELLO to \(socket.endpoint) as \(identity)")
+    private func nextEvent() -> WorkerEvent {
+        while true {
+            if let event = link.next(timeout: 3_600) { return event }
+        }
     }
 
-    private func requireRun() throws -> WorkerRun {
-        guard let run else { throw RemoteEnsembleError.unexpected("a training message arrived before ASSIGN") }
+    private func requireRun(_ message: ReceivedMessage) throws -> WorkerRun {
+        guard let run else { throw RemoteEnsembleError.unexpected("\(message.type) arrived before ASSIGN") }
         return run
     }
 
     // MARK: Messages
 
-    /// ASSIGN: adopt the run id, check the config and dataset digests, build the members.
+    /// ASSIGN: adopt the run id and heartbeat settings, keep the loaded run if it is the same config and dataset
+    /// (a worker that reconnected, or a spare taking members over), else check both digests and build it.
     private func assign(_ message: ReceivedMessage) throws {
         let body = try message.body(as: AssignBody.self)
-        decoder.runID = message.header.runID
-        do {
-            run = try WorkerRun(body, log: log)
-            log("assigned members \(body.members) of run \(String(message.header.runID, radix: 16))")
-        } catch {
-            // Tell the coordinator why, so its error names the cause; then stop serving this run.
-            try? send(try OutgoingMessage(.reject, runID: message.header.runID, body: RejectBody(reason: "\(error)")))
-            try? send(OutgoingMessage(.bye, runID: message.header.runID))
-            throw error
+        guard let heartbeat = body.heartbeat else {
+            throw RemoteEnsembleError.unexpected("ASSIGN with heartbeat interval \(body.heartbeatInterval) s and "
+                                                 + "liveness \(body.liveness)")
         }
+        link.adopt(runID: message.header.runID, heartbeat: heartbeat)
+        if let run, run.serves(body) {
+            run.members = body.members
+        } else {
+            do {
+                run = try WorkerRun(body, log: log)
+            } catch {
+                // Tell the coordinator why, so its log names the cause; then stop serving this run.
+                if let reject = try? OutgoingMessage(.reject, runID: message.header.runID,
+                                                     body: RejectBody(reason: "\(error)")) { link.send(reject) }
+                link.send(OutgoingMessage(.bye, runID: message.header.runID))
+                throw error
+            }
+        }
+        log("assigned members \(body.members) of run \(String(message.header.runID, radix: 16))")
     }
 
     /// TRAIN_ROUND: model epochs of every owned member until the coordinator says stop, then ROUND_DONE per
-    /// member (spec §5.4 items 2–5).
-    private func trainRound(_ message: ReceivedMessage) throws {
-        let run = try requireRun()
+    /// member with its whole state (spec §5.4 items 2–5). Returns the message that cut the round short, if one
+    /// did: anything but the expected decision means the coordinator moved on (this worker was dropped from the
+    /// round, resynced, or told to leave), and the serving loop handles it.
+    private func trainRound(_ message: ReceivedMessage) throws -> ReceivedMessage? {
+        let run = try requireRun(message)
         let round = Int(message.header.round)
+        let runID = message.header.runID
         let weights = message.payload.first.map { $0.floats() }
         try weights.withUnsafeBufferPointerIfPresent { try run.trainer.beginRound(round, weights: $0, seed: run.config.seed) }
         defer { run.trainer.endRound() }
@@ -104,68 +119,33 @@ public final class EnsembleWorker {
         while !stop {
             modelEpoch += 1
             for member in run.members {
-                for _ in 0..<run.config.ensemble.stepsPerModelEpoch {
-                    try run.trainer.trainStep(member: member)
-                    try heartbeatIfDue()
-                }
+                for _ in 0..<run.config.ensemble.stepsPerModelEpoch { try run.trainer.trainStep(member: member) }
                 let loss = run.trainer.holdoutLoss(member: member)
                 let improved = run.trainer.updateSnapshot(member: member, holdoutLoss: loss)
-                try send(try OutgoingMessage(.epochReport, runID: message.header.runID, round: round, member: member,
-                                             body: EpochReportBody(modelEpoch: modelEpoch, holdoutLoss: loss,
-                                                                   improved: improved)))
+                link.send(try OutgoingMessage(.epochReport, runID: runID, round: round, member: member,
+                                              body: EpochReportBody(modelEpoch: modelEpoch, holdoutLoss: loss,
+                                                                    improved: improved)))
             }
-            let decision = try next(expecting: .epochDecision).body(as: EpochDecisionBody.self)
-            guard decision.modelEpoch == modelEpoch else {
-                throw RemoteEnsembleError.unexpected("decision for model epoch \(decision.modelEpoch) during \(modelEpoch)")
+            guard case .message(let next) = nextEvent() else {
+                log("model round \(round) abandoned: the connection to the coordinator was lost")
+                return nil
+            }
+            guard next.type == .epochDecision, Int(next.header.round) == round,
+                  let decision = try? next.body(as: EpochDecisionBody.self), decision.modelEpoch == modelEpoch else {
+                log("model round \(round) abandoned at model epoch \(modelEpoch): \(next.type) arrived")
+                return next
             }
             stop = decision.stop
         }
         for member in run.members {
             run.trainer.restoreBestSnapshot(member: member)
             let loss = run.trainer.holdoutLoss(member: member)
-            try send(try OutgoingMessage(.roundDone, runID: message.header.runID, round: round, member: member,
-                                         body: RoundDoneBody(holdoutLoss: loss),
-                                         payload: [FloatBlob(copying: run.ensemble.memberParams[member].values)]))
+            let state = run.ensemble.memberState(member)
+            link.send(try OutgoingMessage(.roundDone, runID: runID, round: round, member: member,
+                                          body: RoundDoneBody(holdoutLoss: loss, adamStep: state.adamStep),
+                                          payload: state.frames))
         }
-    }
-
-    // MARK: Socket
-
-    private func send(_ message: OutgoingMessage) throws {
-        try socket.send(message)
-        lastSent = MonotonicClock.now()
-    }
-
-    private func heartbeatIfDue() throws {
-        if MonotonicClock.now() - lastSent >= heartbeat.interval {
-            try send(OutgoingMessage(.heartbeat, runID: decoder.runID ?? 0))
-        }
-    }
-
-    /// The next message from the coordinator that is not a heartbeat or a logged rejection; heartbeats go out
-    /// while it waits.
-    private func next() throws -> ReceivedMessage {
-        while true {
-            try heartbeatIfDue()
-            guard try socket.waitForInput(timeoutMilliseconds: Int(heartbeat.interval * 1_000)),
-                  let envelope = try decoder.receive(from: socket, wait: .dontWait) else { continue }
-            switch envelope.result {
-            case .failure(let rejection): log("rejected a message from the coordinator: \(rejection)")
-            case .success(let message) where message.type == .heartbeat: continue
-            case .success(let message) where message.type == .reject:
-                log("the coordinator rejected a message: \((try? message.body(as: RejectBody.self).reason) ?? "?")")
-            case .success(let message): return message
-            }
-        }
-    }
-
-    /// The next message, which must be of `type` (or BYE, which ends the round with an error).
-    private func next(expecting type: MessageType) throws -> ReceivedMessage {
-        let message = try next()
-        guard message.type == type else {
-            throw RemoteEnsembleError.unexpected("\(message.type) while waiting for \(type)")
-        }
-        return message
+        return nil
     }
 }
 
@@ -174,8 +154,11 @@ public final class EnsembleWorker {
 /// whose parameters each rollout request brings.
 final class WorkerRun {
     let config: AMPLConfig
-    let members: [Int]
+    /// The members this worker trains now; ASSIGN may change them during the run.
+    var members: [Int]
     let data: PreparedData
+    /// What the run was built from: an ASSIGN naming the same config and dataset keeps it.
+    let assignment: AssignBody
     let ensemble: GaussianEnsemble
     let trainer: WeightedMLETrainer
     let generator: RolloutGenerator
@@ -192,6 +175,7 @@ final class WorkerRun {
         }
         config = decoded
         members = assignment.members
+        self.assignment = assignment
         BLAS.setThreads(config.deterministic ? 1 : config.threads)
         data = try PreparedData(path: assignment.datasetPath, config: config)
         guard RunDigest.of(data.dataset) == assignment.datasetDigest else {
@@ -211,6 +195,19 @@ final class WorkerRun {
                                 noiseClamp: actor.noiseClamp)
         chunkBuffer = TransitionBuffer(capacity: config.rollout.chunkSize * config.rollout.horizon,
                                        observationDim: s, actionDim: a)
+    }
+
+    /// Whether `assignment` is for this same run: config and dataset.
+    func serves(_ other: AssignBody) -> Bool {
+        other.configDigest == assignment.configDigest && other.config == assignment.config
+            && other.datasetPath == assignment.datasetPath && other.datasetDigest == assignment.datasetDigest
+    }
+
+    /// SNAPSHOT: one member's parameters and Adam state, to continue training it where its last owner stopped.
+    func installSnapshot(_ message: ReceivedMessage) throws {
+        let body = try message.body(as: SnapshotBody.self)
+        let member = Int(message.header.member)
+        try ensemble.setMemberState(member, try MemberState(frames: message, adamStep: body.adamStep))
     }
 
     /// ENSEMBLE: every member's parameters (not their Adam state), the elites and the normalisation.

@@ -69,6 +69,14 @@ public struct PeerTable: Sendable {
         }
     }
 
+    /// A worker that stopped being alive: declared dead by `sweep` or gone with BYE, and where its members went
+    /// (nil for a spare, which trained nothing).
+    public struct Departure: Sendable, Equatable {
+        public let identity: PeerIdentity
+        public let state: State
+        public let reassignment: Reassignment?
+    }
+
     public let memberCount: Int
     public let heartbeat: Heartbeat
     public private(set) var peers: [PeerIdentity: Peer] = [:]
@@ -109,9 +117,9 @@ public struct PeerTable: Sendable {
         return outcome(for: peer)
     }
 
-    /// A worker said BYE: it is gone now, not after a timeout.
-    public mutating func bye(from identity: PeerIdentity, at now: Double) -> [Reassignment] {
-        guard peers[identity]?.state == .alive else { return [] }
+    /// A worker said BYE: it is gone now, not after a timeout. nil if it was not alive.
+    public mutating func bye(from identity: PeerIdentity, at now: Double) -> Departure? {
+        guard peers[identity]?.state == .alive else { return nil }
         return retire(identity, as: .departed)
     }
 
@@ -138,9 +146,9 @@ public struct PeerTable: Sendable {
 
     /// Declares every worker silent for `heartbeat.deadAfter` dead and hands its members on.
     /// Call it once per poll loop turn.
-    public mutating func sweep(at now: Double) -> [Reassignment] {
+    public mutating func sweep(at now: Double) -> [Departure] {
         let silent = livePeers.filter { $0.link.isDead(at: now) }.map(\.identity)
-        return silent.flatMap { retire($0, as: .dead) }
+        return silent.map { retire($0, as: .dead) }
     }
 
     // MARK: Placement
@@ -191,18 +199,17 @@ public struct PeerTable: Sendable {
     }
 
     /// Marks a live worker dead or departed and gives its members to the first spare, or leaves them waiting.
-    private mutating func retire(_ identity: PeerIdentity, as state: State) -> [Reassignment] {
-        guard var peer = peers[identity] else { return [] }
-        let members = peer.members
-        peer.state = state
-        peer.members = []
-        peers[identity] = peer
-        guard !members.isEmpty else { return [] }
+    private mutating func retire(_ identity: PeerIdentity, as state: State) -> Departure {
+        let members = peers[identity]?.members ?? []
+        peers[identity]?.state = state
+        peers[identity]?.members = []
+        guard !members.isEmpty else { return Departure(identity: identity, state: state, reassignment: nil) }
         if let spare = livePeers.first(where: { $0.members.isEmpty }) {
             peers[spare.identity]!.members = members
-            return [Reassignment(members: members, from: identity, to: spare.identity)]
+            return Departure(identity: identity, state: state,
+                             reassignment: Reassignment(members: members, from: identity, to: spare.identity))
         }
         orphanedMembers.append(members)
-        return [Reassignment(members: members, from: identity, to: nil)]
+        return Departure(identity: identity, state: state, reassignment: Reassignment(members: members, from: identity, to: nil))
     }
 }

@@ -11,6 +11,9 @@ public enum SocketOption: Sendable, Equatable {
     case receiveHighWaterMark(Int32)
     /// ROUTER only: fail a send to an unknown peer with EHOSTUNREACH instead of dropping it (ZMQ_ROUTER_MANDATORY).
     case routerMandatory(Bool)
+    /// ROUTER only: a new connection that presents a routing identity already in use takes it over, instead
+    /// of being refused (ZMQ_ROUTER_HANDOVER). A worker that reopens its socket keeps its identity.
+    case routerHandover(Bool)
     /// DEALER: the identity a ROUTER sees for this socket, stable across reconnects (ZMQ_ROUTING_ID).
     case routingID([UInt8])
     /// ZMTP transport heartbeats (libzmq ≥ 4.2): ping every `interval`, drop the connection if nothing for
@@ -44,6 +47,7 @@ public enum SocketOption: Sendable, Equatable {
         case .sendHighWaterMark(let n): return [(ZMQ_SNDHWM, Self.bytes(n))]
         case .receiveHighWaterMark(let n): return [(ZMQ_RCVHWM, Self.bytes(n))]
         case .routerMandatory(let on): return [(ZMQ_ROUTER_MANDATORY, Self.bytes(Int32(on ? 1 : 0)))]
+        case .routerHandover(let on): return [(ZMQ_ROUTER_HANDOVER, Self.bytes(Int32(on ? 1 : 0)))]
         case .routingID(let id): return [(ZMQ_ROUTING_ID, id)]
         case let .transportHeartbeat(interval, timeout, ttl):
             return [(ZMQ_HEARTBEAT_IVL, Self.bytes(interval)), (ZMQ_HEARTBEAT_TIMEOUT, Self.bytes(timeout)),

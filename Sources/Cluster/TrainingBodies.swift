@@ -18,13 +18,48 @@ public struct AssignBody: Codable, Equatable, Sendable {
     public var datasetPath: String
     /// `RunDigest.of(dataset)` of the prepared data (rewards rescaled): the worker checks its copy against it.
     public var datasetDigest: UInt32
+    /// The coordinator's heartbeat interval and liveness: the worker judges the coordinator's silence with them.
+    public var heartbeatInterval: Double
+    public var liveness: Int
 
-    public init(members: [Int], config: String, configDigest: UInt32, datasetPath: String, datasetDigest: UInt32) {
+    public init(members: [Int], config: String, configDigest: UInt32, datasetPath: String, datasetDigest: UInt32,
+                heartbeat: Heartbeat) {
         self.members = members
         self.config = config
         self.configDigest = configDigest
         self.datasetPath = datasetPath
         self.datasetDigest = datasetDigest
+        heartbeatInterval = heartbeat.interval
+        liveness = heartbeat.liveness
+    }
+
+    /// The heartbeat settings, or nil if they are out of range (a bad ASSIGN).
+    public var heartbeat: Heartbeat? {
+        guard heartbeatInterval > 0, heartbeatInterval.isFinite, liveness > 0 else { return nil }
+        return Heartbeat(interval: heartbeatInterval, liveness: liveness)
+    }
+}
+
+/// SNAPSHOT (header `member`; three float frames: parameters, Adam first moment, Adam second moment) and the
+/// state part of ROUND_DONE: one member's whole training state (`MemberState`).
+public struct SnapshotBody: Codable, Equatable, Sendable {
+    public var adamStep: Int
+
+    public init(adamStep: Int) { self.adamStep = adamStep }
+}
+
+extension MemberState {
+    /// The three float frames of a SNAPSHOT or ROUND_DONE.
+    public var frames: [FloatBlob] { [FloatBlob(values), FloatBlob(firstMoment), FloatBlob(secondMoment)] }
+
+    /// The state carried by a SNAPSHOT or ROUND_DONE message.
+    public init(frames message: ReceivedMessage, adamStep: Int) throws {
+        guard message.payload.count == 3 else {
+            throw RemoteEnsembleError.unexpected("\(message.type) of member \(message.header.member) has "
+                                                 + "\(message.payload.count) float frames, not 3 (parameters, Adam m, v)")
+        }
+        self.init(values: message.floats(0), firstMoment: message.floats(1), secondMoment: message.floats(2),
+                  adamStep: adamStep)
     }
 }
 
@@ -56,12 +91,17 @@ public struct EpochDecisionBody: Codable, Equatable, Sendable {
     }
 }
 
-/// ROUND_DONE (header `member`, `round`; one float frame: the member's restored parameters).
+/// ROUND_DONE (header `member`, `round`; three float frames: the member's restored parameters and its Adam
+/// moments, so the coordinator's copy holds the whole state for checkpoints and for a worker taking over).
 public struct RoundDoneBody: Codable, Equatable, Sendable {
     /// Weighted holdout loss recomputed after restoring the best snapshot; NaN travels as null.
     public var holdoutLoss: Float?
+    public var adamStep: Int
 
-    public init(holdoutLoss: Float) { self.holdoutLoss = holdoutLoss.isFinite ? holdoutLoss : nil }
+    public init(holdoutLoss: Float, adamStep: Int) {
+        self.holdoutLoss = holdoutLoss.isFinite ? holdoutLoss : nil
+        self.adamStep = adamStep
+    }
 
     public var loss: Float { holdoutLoss ?? .nan }
 }

@@ -11,6 +11,8 @@ public enum SocketType: Sendable {
     case reply
     /// A request socket, used by tests that speak ZAP by hand.
     case request
+    /// One end of an `inproc://` pipe between two threads of one process (`ThreadPipe`).
+    case pair
 
     var zmqValue: Int32 {
         switch self {
@@ -18,6 +20,7 @@ public enum SocketType: Sendable {
         case .dealer: return ZMQ_DEALER
         case .reply: return ZMQ_REP
         case .request: return ZMQ_REQ
+        case .pair: return ZMQ_PAIR
         }
     }
 }

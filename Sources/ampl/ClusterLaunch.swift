@@ -4,8 +4,8 @@ import Foundation
 
 /// The coordinator side of `ampl train --workers N` and `--listen ENDPOINT --expect-workers N`: binds the
 /// control channel, starts the local worker processes (`--workers`: N × `ampl worker` of this same binary on
-/// loopback), and builds the `RemoteEnsemble` once they said HELLO. `stop()` says BYE and then stops every
-/// worker it started by its PID, also when the run failed.
+/// loopback, each told to exit with this process), and builds the `RemoteEnsemble` once they said HELLO.
+/// `stop()` says BYE and then stops every worker it started by its PID, also when the run failed.
 final class ClusterLaunch {
     /// How long a worker has to leave after BYE before it is sent SIGTERM, and then SIGKILL.
     static let exitGraceSeconds = 2.0
@@ -18,7 +18,7 @@ final class ClusterLaunch {
     private var backend: RemoteEnsemble?
 
     /// nil when the run has no workers (coordinator alone).
-    init?(workers: Int?, listen: String?, expectWorkers: Int?, keys: String?, memberCount: Int) throws {
+    init?(workers: Int?, listen: String?, expectWorkers: Int?, keys: String?, config: AMPLConfig) throws {
         let endpoint: String
         switch (workers, listen) {
         case (nil, nil): return nil
@@ -33,8 +33,9 @@ final class ClusterLaunch {
         }
         guard expectedWorkers >= 1 else { throw ClusterLaunchError("a run with workers needs at least one") }
         let security = try TransportSecurity.forCoordinator(binding: endpoint, keyDirectory: keys)
+        let heartbeat = Heartbeat(interval: config.cluster.heartbeatInterval, liveness: config.cluster.liveness)
         link = try CoordinatorLink(context: try ZMQContext(), endpoint: endpoint, security: security,
-                                   memberCount: memberCount, log: { print($0) })
+                                   memberCount: config.ensemble.members, heartbeat: heartbeat, log: { print($0) })
         if workers != nil { try startLocalWorkers() }
     }
 
@@ -44,24 +45,26 @@ final class ClusterLaunch {
         for rank in 0..<expectedWorkers {
             let process = Process()
             process.executableURL = binary
-            process.arguments = ["worker", "--coordinator", link.endpoint, "--rank", "\(rank)"]
+            process.arguments = ["worker", "--coordinator", link.endpoint, "--rank", "\(rank)", "--parent", "\(getpid())"]
             try process.run()
             processes.append(process)
             print("started worker \(rank): pid \(process.processIdentifier)")
         }
     }
 
-    /// Waits for the workers and assigns the members (see `RemoteEnsemble.init`).
-    func makeBackend(config: AMPLConfig, datasetPath: String) throws -> RemoteEnsemble {
+    /// Waits for the workers and assigns the members (see `RemoteEnsemble.init`); faults are recorded in
+    /// `runFolder/cluster-events.jsonl`.
+    func makeBackend(config: AMPLConfig, datasetPath: String, runFolder: URL) throws -> RemoteEnsemble {
+        let events = ClusterEventLog(url: runFolder.appendingPathComponent(ClusterEventLog.fileName), log: { print($0) })
         let remote = try RemoteEnsemble(link: link, config: config, datasetPath: datasetPath,
-                                        expectedWorkers: expectedWorkers, log: { print($0) })
+                                        expectedWorkers: expectedWorkers, events: events, log: { print($0) })
         backend = remote
         return remote
     }
 
     /// BYE to every worker, then SIGTERM and SIGKILL, by PID, to those started here that are still running.
     func stop() {
-        if let backend { backend.shutdown() } else { link.sayGoodbye() }
+        if let backend { backend.shutdown() } else { link.close() }
         for signal in [SIGTERM, SIGKILL] {
             let deadline = Date().addingTimeInterval(Self.exitGraceSeconds)
             while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }

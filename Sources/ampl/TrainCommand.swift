@@ -75,9 +75,9 @@ struct TrainCommand: ParsableCommand {
         let path = try DatasetFiles.resolve(resolved.dataset, directory: resolved.datasetDirectory, steps: resolved.datasetSteps,
                                             log: { print($0) })
         let cluster = try ClusterLaunch(workers: workers, listen: listen, expectWorkers: expectWorkers, keys: keys,
-                                        memberCount: resolved.ensemble.members)
+                                        config: resolved)
         defer { cluster?.stop() }
-        let backend = try cluster?.makeBackend(config: resolved, datasetPath: path)
+        let backend = try cluster?.makeBackend(config: resolved, datasetPath: path, runFolder: folder.url)
         let trainer = try AMPLTrainer(config: resolved, datasetPath: path, run: folder, backend: backend,
                                       resume: resume != nil)
         let summary = try trainer.train()

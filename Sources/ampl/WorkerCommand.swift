@@ -12,7 +12,9 @@ struct WorkerCommand: ParsableCommand {
             The coordinator address comes from --coordinator, else AMPL_COORDINATOR, else \
             tcp://MASTER_ADDR:MASTER_PORT. The rank (which orders member placement) comes from --rank, else \
             SLURM_PROCID, OMPI_COMM_WORLD_RANK, RANK or JOB_COMPLETION_INDEX. The worker loads the dataset file \
-            the coordinator names, so that file must exist at the same path on this host.
+            the coordinator names, so that file must exist at the same path on this host. When the coordinator \
+            goes silent the worker reconnects with back-off (1 s doubling to 32 s) and serves whichever \
+            coordinator answers at that address, also one resumed with --resume.
             """)
 
     @Option(help: "The coordinator's endpoint, tcp://HOST:PORT.")
@@ -24,6 +26,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "CURVE key directory (ampl keygen); required beyond loopback.")
     var keys: String?
 
+    @Option(help: "Exit when the process with this PID ends (set by `ampl train --workers` for its own workers).")
+    var parent: Int32?
+
     func run() throws {
         StartupReport.begin()
         let environment = ProcessInfo.processInfo.environment
@@ -32,6 +37,7 @@ struct WorkerCommand: ParsableCommand {
         let security = try TransportSecurity.forWorker(connectingTo: endpoint, keyDirectory: keys)
         let prefix = "worker \(rank.map(String.init) ?? "pid \(getpid())"): "
         let worker = try EnsembleWorker(context: try ZMQContext(), endpoint: endpoint, rank: rank, security: security,
+                                        parent: parent,
                                         log: { FileHandle.standardError.write(Data((prefix + $0 + "\n").utf8)) })
         try worker.serve()
     }

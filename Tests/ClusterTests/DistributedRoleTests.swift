@@ -85,14 +85,15 @@ struct DistributedRoleTests {
 
     @Test func trainingBodiesSurviveTheWire() throws {
         let assign = AssignBody(members: [0, 2], config: "{\"seed\":1}", configDigest: 12, datasetPath: "/d.hdf5",
-                                datasetDigest: 34)
+                                datasetDigest: 34, heartbeat: .standard)
         #expect(try roundTrip(.assign, assign) == assign)
         let report = EpochReportBody(modelEpoch: 3, holdoutLoss: -1.25, improved: true)
         #expect(try roundTrip(.epochReport, report) == report)
         // A diverged member's NaN loss travels as null and comes back as NaN.
         let nanReport = try roundTrip(.epochReport, EpochReportBody(modelEpoch: 1, holdoutLoss: .nan, improved: false))
         #expect(nanReport.holdoutLoss == nil)
-        #expect(try roundTrip(.roundDone, RoundDoneBody(holdoutLoss: .nan), payload: [FloatBlob([1])]).loss.isNaN)
+        #expect(try roundTrip(.roundDone, RoundDoneBody(holdoutLoss: .nan, adamStep: 3),
+                                payload: [FloatBlob([1]), FloatBlob([2]), FloatBlob([3])]).loss.isNaN)
         let decision = EpochDecisionBody(modelEpoch: 3, stop: true)
         #expect(try roundTrip(.epochDecision, decision) == decision)
         let ensemble = EnsembleBody(elites: [0, 2], normalization: .identity(inputs: 3, targets: 2))
