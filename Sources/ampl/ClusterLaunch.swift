@@ -35,7 +35,8 @@ final class ClusterLaunch {
         let security = try TransportSecurity.forCoordinator(binding: endpoint, keyDirectory: keys)
         let heartbeat = Heartbeat(interval: config.cluster.heartbeatInterval, liveness: config.cluster.liveness)
         link = try CoordinatorLink(context: try ZMQContext(), endpoint: endpoint, security: security,
-                                   memberCount: config.ensemble.members, heartbeat: heartbeat, log: { print($0) })
+                                   memberCount: config.ensemble.members, heartbeat: heartbeat,
+                                   log: ClusterLogs.standardError)
         if workers != nil { try startLocalWorkers() }
     }
 
@@ -55,9 +56,10 @@ final class ClusterLaunch {
     /// Waits for the workers and assigns the members (see `RemoteEnsemble.init`); faults are recorded in
     /// `runFolder/cluster-events.jsonl`.
     func makeBackend(config: AMPLConfig, datasetPath: String, runFolder: URL) throws -> RemoteEnsemble {
-        let events = ClusterEventLog(url: runFolder.appendingPathComponent(ClusterEventLog.fileName), log: { print($0) })
+        let events = ClusterEventLog(url: runFolder.appendingPathComponent(ClusterEventLog.fileName),
+                                     log: ClusterLogs.standardError)
         let remote = try RemoteEnsemble(link: link, config: config, datasetPath: datasetPath,
-                                        expectedWorkers: expectedWorkers, events: events, log: { print($0) })
+                                        expectedWorkers: expectedWorkers, events: events, log: ClusterLogs.standardError)
         backend = remote
         return remote
     }

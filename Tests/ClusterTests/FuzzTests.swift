@@ -1,5 +1,7 @@
 import Cluster
+import Foundation
 import Numerics
+import TestSupport
 import Testing
 
 /// Sends ≥ 10,000 malformed messages from a worker socket into the coordinator's receiving loop. Every one must
@@ -105,6 +107,36 @@ struct FuzzTests {
         #expect(envelope.result.failure == .headerSize(1))
         try link.worker.send(OutgoingMessage(.heartbeat, runID: LoopbackLink.runID))
         #expect(try receiveEnvelope(link.coordinatorDecoder, from: link.coordinator).result.get().type == .heartbeat)
+    }
+
+    /// The flood again, into a real coordinator (`ampl train --listen`) waiting for its worker: it rejects every
+    /// message, and then a real `ampl worker` still joins and the run's model rounds complete.
+    @Test func aRealWorkerCompletesARoundWithTheCoordinatorAfterTheFlood() throws {
+        let folder = try AMPLProcess.workFolder("fuzz-then-run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let coordinator = try WatchedProcess.start(["train", "--preset", "smoke", "--seed", "8", "--set", "schedule.epochs=1",
+                                                    "--run-dir", "run", "--listen", "tcp://127.0.0.1:*",
+                                                    "--expect-workers", "1"], in: folder, name: "coordinator")
+        defer { coordinator.stop() }
+        #expect(coordinator.waitFor("waiting for 1 workers on", timeout: 100))
+        let endpoint = try #require(coordinator.output.firstMatch(of: /waiting for 1 workers on (tcp:\S+)/)).1
+
+        let fuzzer = try ControlChannel.connectWorker(try ZMQContext(), endpoint: String(endpoint),
+                                                      identity: PeerIdentity("fuzzer"), security: .plain)
+        var random = RandomStream(seed: 2026, purpose: .test)
+        for _ in 0..<Self.malformedCount {
+            let damage = Damage.allCases[random.int(below: Damage.allCases.count)]
+            try fuzzer.send(Self.malformed(damage, &random).map { .bytes($0) })
+        }
+        let rejections = { coordinator.output.components(separatedBy: "rejected a message from fuzzer").count - 1 }
+        #expect(eventually(within: 60) { rejections() >= Self.malformedCount })
+        #expect(rejections() == Self.malformedCount)
+
+        let worker = try WatchedProcess.start(["worker", "--coordinator", String(endpoint), "--rank", "0"], in: folder,
+                                              name: "worker")
+        defer { worker.stop() }
+        #expect(coordinator.waitForExit(timeout: 120) == 0, "\(coordinator.output.suffix(2_000))")
+        #expect(coordinator.output.contains("model round 0 done"))
     }
 
     static func reasonName(_ rejection: Rejection) -> String {
