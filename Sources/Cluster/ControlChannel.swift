@@ -8,12 +8,13 @@ public enum ControlChannel {
     /// a connection that announces an absurd length before allocating anything.
     public static let maxFrameBytes: Int64 = 1 << 30
 
-    /// Options both ends share: bounded queues, transport heartbeats matching the application's, no TCP
-    /// keepalive (heartbeats decide liveness), a frame-size cap, and sends that give up after `deadAfter`
-    /// instead of stalling the loop on a dead peer.
+    /// Options both ends share: bounded queues, no TCP keepalive (the application's heartbeats decide
+    /// liveness), a frame-size cap, and sends that give up after `deadAfter` instead of stalling the loop on a
+    /// dead peer. No ZMTP heartbeats either: the I/O threads heartbeat all the time, and libzmq 4.3.4 aborts
+    /// (`!_io_error`, stream_engine_base.cpp:331; zeromq/libzmq#3937, #4364) when a ZMTP heartbeat times out on
+    /// a connection whose receive queue is full.
     static func commonOptions(_ heartbeat: Heartbeat) -> [SocketOption] {
-        [.sendHighWaterMark(highWaterMark), .receiveHighWaterMark(highWaterMark), heartbeat.transportOption,
-         .tcpKeepalive(false), .maxMessageSize(maxFrameBytes),
+        [.sendHighWaterMark(highWaterMark), .receiveHighWaterMark(highWaterMark), .tcpKeepalive(false), .maxMessageSize(maxFrameBytes),
          .sendTimeout(milliseconds: Int32(heartbeat.deadAfter * 1_000))]
     }
 

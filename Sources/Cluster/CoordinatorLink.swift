@@ -51,6 +51,8 @@ public final class CoordinatorLink: @unchecked Sendable {
     private let decoder: WireDecoder
     private let log: ClusterLog
     private let stopped = DispatchSemaphore(value: 0)
+    /// The file answered to DATASET_REQUEST, once the run has one.
+    private let dataset = Locked<DatasetFile?>(nil)
 
     /// Binds the ROUTER (`endpoint` may end in `:*`; read the port from `endpoint`) and starts the I/O thread.
     public init(context: ZMQContext, endpoint: String, security: Security<CoordinatorKeys>, memberCount: Int,
@@ -102,6 +104,9 @@ public final class CoordinatorLink: @unchecked Sendable {
         }
         return table.withLock { $0.assignRoundRobin() }
     }
+
+    /// Serves `file` to workers that ask for it (DATASET_REQUEST), from the I/O thread.
+    public func serveDataset(_ file: DatasetFile) { dataset.withLock { $0 = file } }
 
     /// Says BYE to every live worker, lets the I/O thread send what is queued, and stops it (at most
     /// `deadAfter` of waiting). The link sends nothing afterwards.
@@ -190,12 +195,27 @@ public final class CoordinatorLink: @unchecked Sendable {
         }
         switch message.type {
         case .heartbeat: return
+        case .datasetRequest: serveDatasetChunk(message, to: peer)
         case .bye:
             guard let departure = table.withLock({ $0.bye(from: peer, at: now) }) else { return }
             log("worker \(peer) said BYE")
             events.post(.lost(departure, silence: 0))
         default:
             events.post(.message(peer, message))
+        }
+    }
+
+    /// DATASET_REQUEST, answered here so that a transfer never waits for the training thread. A request that
+    /// cannot be answered gets a REJECT naming why.
+    private func serveDatasetChunk(_ message: ReceivedMessage, to peer: PeerIdentity) {
+        do {
+            guard let file = dataset.withLock({ $0 }) else { throw RemoteEnsembleError.unexpected("no dataset is served yet") }
+            transmit(try file.chunkMessage(try message.body(as: DatasetRequestBody.self).chunk, runID: runID), to: peer)
+        } catch {
+            log("could not answer the DATASET_REQUEST of \(peer): \(error)")
+            if let reply = try? OutgoingMessage(.reject, runID: runID, body: RejectBody(reason: "\(error)")) {
+                transmit(reply, to: peer)
+            }
         }
     }
 }

@@ -19,6 +19,9 @@ public final class EnsembleWorker {
     let log: (String) -> Void
     /// The run this worker serves, from ASSIGN; nil before.
     var run: WorkerRun?
+    /// Messages that arrived while this worker waited for something else (a dataset chunk, a decision), served
+    /// next, in order.
+    var deferred: [ReceivedMessage] = []
 
     /// `parent`: the PID of the `ampl train` that started this worker, which then exits with it.
     public init(context: ZMQContext, endpoint: String, rank: Int?, security: Security<WorkerKeys>,
@@ -35,34 +38,52 @@ public final class EnsembleWorker {
     /// Serves the coordinator until it says BYE.
     public func serve() throws {
         defer { link.close() }
-        var interrupting: ReceivedMessage?
         while true {
             let message: ReceivedMessage
-            if let pending = interrupting {
-                message = pending
-                interrupting = nil
+            if !deferred.isEmpty {
+                message = deferred.removeFirst()
             } else {
-                guard case .message(let next) = nextEvent() else { continue }   // a reconnect outside a round
+                guard case .message(let next) = nextEvent() else { continue }   // a reconnect between messages
                 message = next
             }
-            switch message.type {
-            case .assign: try assign(message)
-            case .snapshot: try requireRun(message).installSnapshot(message)
-            case .ensemble: try requireRun(message).install(message)
-            case .trainRound: interrupting = try trainRound(message)
-            case .rolloutRequest: link.send(try requireRun(message).rollouts(for: message))
-            case .bye:
-                log("coordinator said BYE; leaving")
-                return
-            case .resync:
-                log("coordinator asked for a resync; dropping this worker's members")
-                run?.members = []
-                link.adopt(runID: nil)
-                link.sayHello()
-            default:
-                log("ignored \(message.type) outside a round")
+            do {
+                if try handle(message) == .leave { return }
+            } catch WorkerInterruption.connectionLost {
+                log("\(message.type) abandoned: the connection to the coordinator was lost")
+                deferred.removeAll()
             }
         }
+    }
+
+    private enum Outcome { case serve, leave }
+
+    private func handle(_ message: ReceivedMessage) throws -> Outcome {
+        switch message.type {
+        case .assign: try assign(message)
+        case .resync:
+            log("coordinator asked for a resync; dropping this worker's members")
+            run?.members = []
+            link.adopt(runID: nil)
+            link.sayHello()
+        case .bye:
+            log("coordinator said BYE; leaving")
+            return .leave
+        case .snapshot, .ensemble, .trainRound, .rolloutRequest:
+            // After a reconnect, messages of the old connection may still come before the new ASSIGN.
+            guard let run else {
+                log("ignored \(message.type): no ASSIGN yet")
+                return .serve
+            }
+            switch message.type {
+            case .snapshot: try run.installSnapshot(message)
+            case .ensemble: try run.install(message)
+            case .trainRound: if let cut = try trainRound(message, run: run) { deferred.insert(cut, at: 0) }
+            default: link.send(try run.rollouts(for: message))
+            }
+        default:
+            log("ignored \(message.type) outside a round")
+        }
+        return .serve
     }
 
     private func nextEvent() -> WorkerEvent {
@@ -71,44 +92,78 @@ public final class EnsembleWorker {
         }
     }
 
-    private func requireRun(_ message: ReceivedMessage) throws -> WorkerRun {
-        guard let run else { throw RemoteEnsembleError.unexpected("\(message.type) arrived before ASSIGN") }
-        return run
-    }
-
     // MARK: Messages
 
     /// ASSIGN: adopt the run id and heartbeat settings, keep the loaded run if it is the same config and dataset
-    /// (a worker that reconnected, or a spare taking members over), else check both digests and build it.
+    /// (a worker that reconnected, or a spare taking members over), else find or receive the dataset file, check
+    /// both digests and build the run.
     private func assign(_ message: ReceivedMessage) throws {
         let body = try message.body(as: AssignBody.self)
         guard let heartbeat = body.heartbeat else {
             throw RemoteEnsembleError.unexpected("ASSIGN with heartbeat interval \(body.heartbeatInterval) s and "
                                                  + "liveness \(body.liveness)")
         }
-        link.adopt(runID: message.header.runID, heartbeat: heartbeat)
+        let runID = message.header.runID
+        link.adopt(runID: runID, heartbeat: heartbeat)
         if let run, run.serves(body) {
             run.members = body.members
         } else {
+            run = nil
+            let path = try localDataset(for: body, runID: runID)
             do {
-                run = try WorkerRun(body, log: log)
+                run = try WorkerRun(body, datasetPath: path, log: log)
             } catch {
                 // Tell the coordinator why, so its log names the cause; then stop serving this run.
-                if let reject = try? OutgoingMessage(.reject, runID: message.header.runID,
-                                                     body: RejectBody(reason: "\(error)")) { link.send(reject) }
-                link.send(OutgoingMessage(.bye, runID: message.header.runID))
+                if let reject = try? OutgoingMessage(.reject, runID: runID, body: RejectBody(reason: "\(error)")) {
+                    link.send(reject)
+                }
+                link.send(OutgoingMessage(.bye, runID: runID))
                 throw error
             }
         }
-        log("assigned members \(body.members) of run \(String(message.header.runID, radix: 16))")
+        log("assigned members \(body.members) of run \(String(runID, radix: 16))")
     }
+
+    /// The dataset file to load: the coordinator's path if this host has the same file there (size and
+    /// CRC-32C), else a copy received earlier, else one received now, chunk by chunk (DATASET_REQUEST →
+    /// DATASET_CHUNK). Other messages arriving meanwhile are served afterwards.
+    private func localDataset(for body: AssignBody, runID: UInt64) throws -> String {
+        let (size, crc) = (body.datasetFileBytes, body.datasetFileCRC)
+        let cached = DatasetDownload.cachedCopy(of: body.datasetPath, size: size, crc: crc)
+        if let found = [body.datasetPath, cached].first(where: { DatasetFile.isFile($0, size: size, crc: crc) }) {
+            return found
+        }
+        log("dataset \(body.datasetPath) (\(size) bytes) is not on this host; receiving it from the coordinator")
+        var download = try DatasetDownload(size: size, crc: crc, destination: cached)
+        var complete = false
+        while !complete {
+            link.send(try OutgoingMessage(.datasetRequest, runID: runID, body: DatasetRequestBody(chunk: download.nextChunk)))
+            complete = try download.append(try awaitMessage(.datasetChunk))
+        }
+        log("received the dataset in \(download.nextChunk) chunks, size and CRC-32C checked: \(cached)")
+        return cached
+    }
+
+    /// The next message of `type`; others are kept for later, in order. A lost connection interrupts the wait,
+    /// and so does silence beyond `transferTimeout` (a coordinator that refused the request says why in its log).
+    private func awaitMessage(_ type: MessageType) throws -> ReceivedMessage {
+        let deadline = Date().addingTimeInterval(Self.transferTimeout)
+        while let event = link.next(timeout: deadline.timeIntervalSinceNow) {
+            guard case .message(let message) = event else { throw WorkerInterruption.connectionLost }
+            if message.type == type { return message }
+            deferred.append(message)
+        }
+        throw RemoteEnsembleError.unexpected("no \(type) within \(Int(Self.transferTimeout)) s")
+    }
+
+    /// Longest wait for one DATASET_CHUNK.
+    static let transferTimeout = 120.0
 
     /// TRAIN_ROUND: model epochs of every owned member until the coordinator says stop, then ROUND_DONE per
     /// member with its whole state (spec §5.4 items 2–5). Returns the message that cut the round short, if one
     /// did: anything but the expected decision means the coordinator moved on (this worker was dropped from the
     /// round, resynced, or told to leave), and the serving loop handles it.
-    private func trainRound(_ message: ReceivedMessage) throws -> ReceivedMessage? {
-        let run = try requireRun(message)
+    private func trainRound(_ message: ReceivedMessage, run: WorkerRun) throws -> ReceivedMessage? {
         let round = Int(message.header.round)
         let runID = message.header.runID
         let weights = message.payload.first.map { $0.floats() }
@@ -149,6 +204,9 @@ public final class EnsembleWorker {
     }
 }
 
+/// Why a worker stops what it is doing without an error: the coordinator is gone (the link reconnects).
+enum WorkerInterruption: Error { case connectionLost }
+
 /// What a worker holds for one run: the config and prepared data, the full ensemble (its own members trained
 /// here, all members replaced by each broadcast), the weighted-MLE trainer, the rollout generator and a policy
 /// whose parameters each rollout request brings.
@@ -166,7 +224,8 @@ final class WorkerRun {
     /// One chunk's transitions before they go out, (chunkSize · h) rows.
     let chunkBuffer: TransitionBuffer
 
-    init(_ assignment: AssignBody, log: (String) -> Void) throws {
+    /// `datasetPath`: where this host has the coordinator's dataset file (`assignment.datasetPath` or a received copy).
+    init(_ assignment: AssignBody, datasetPath: String, log: (String) -> Void) throws {
         let decoded = try JSONDecoder().decode(AMPLConfig.self, from: Data(assignment.config.utf8))
         let reencoded = try RunDigest.configJSON(decoded)
         guard RunDigest.of(configJSON: reencoded) == assignment.configDigest else {
@@ -177,10 +236,10 @@ final class WorkerRun {
         members = assignment.members
         self.assignment = assignment
         BLAS.setThreads(config.deterministic ? 1 : config.threads)
-        data = try PreparedData(path: assignment.datasetPath, config: config)
+        data = try PreparedData(path: datasetPath, config: config)
         guard RunDigest.of(data.dataset) == assignment.datasetDigest else {
-            throw RemoteEnsembleError.unexpected("dataset \(assignment.datasetPath) differs from the coordinator's "
-                                                 + "(digest mismatch)")
+            throw RemoteEnsembleError.unexpected("dataset \(datasetPath) differs from the coordinator's once prepared "
+                                                 + "(digest mismatch: another version of `ampl`?)")
         }
         let s = data.dataset.observationDim, a = data.dataset.actionDim
         ensemble = GaussianEnsemble(observationDim: s, actionDim: a, config: config.ensemble, seed: config.seed,

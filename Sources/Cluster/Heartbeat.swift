@@ -30,13 +30,6 @@ public struct Heartbeat: Sendable, Equatable {
 
     /// Seconds of silence after which a peer is dead: `interval × liveness` (1.5 s by default).
     public var deadAfter: Double { interval * Double(liveness) }
-
-    /// The matching ZMTP heartbeat options, so that libzmq also drops a dead TCP connection in the same time.
-    public var transportOption: SocketOption {
-        let interval = Int32(self.interval * 1_000), deadAfter = Int32(self.deadAfter * 1_000)
-        return .transportHeartbeat(intervalMilliseconds: interval, timeoutMilliseconds: deadAfter,
-                                   ttlMilliseconds: deadAfter)
-    }
 }
 
 /// Liveness of one link, seen from one end (Paranoid Pirate): when we last heard from the peer and when we last

@@ -12,7 +12,7 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case hello = 1
     /// coordinator → worker: the members it trains, the run id, config and dataset digests.
     case assign = 2
-    /// coordinator → worker: one slice of the dataset (Float32 columns).
+    /// coordinator → worker: one chunk of the dataset file's bytes (answer to DATASET_REQUEST).
     case datasetChunk = 3
     /// coordinator → worker: the full state a worker needs to take over a member.
     case snapshot = 4
@@ -38,11 +38,13 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case resync = 14
     /// either way: "your message was rejected, and why"; for logs only, never answered.
     case reject = 15
+    /// worker → coordinator: "send me chunk i of the dataset file" (the worker does not have the file).
+    case datasetRequest = 16
 
     /// Which process may send this type; anything else is rejected.
     public var sender: Sender {
         switch self {
-        case .hello, .epochReport, .roundDone, .rollouts: return .worker
+        case .hello, .epochReport, .roundDone, .rollouts, .datasetRequest: return .worker
         case .assign, .datasetChunk, .snapshot, .trainRound, .epochDecision, .ensemble, .rolloutRequest, .resync:
             return .coordinator
         case .heartbeat, .bye, .reject: return .either
@@ -53,7 +55,8 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     public var carriesFloats: Bool {
         switch self {
         case .datasetChunk, .snapshot, .trainRound, .roundDone, .ensemble, .rolloutRequest, .rollouts: return true
-        case .hello, .assign, .epochReport, .epochDecision, .heartbeat, .bye, .resync, .reject: return false
+        case .hello, .assign, .epochReport, .epochDecision, .heartbeat, .bye, .resync, .reject, .datasetRequest:
+            return false
         }
     }
 
@@ -78,6 +81,7 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         case .bye: return "BYE"
         case .resync: return "RESYNC"
         case .reject: return "REJECT"
+        case .datasetRequest: return "DATASET_REQUEST"
         }
     }
 }

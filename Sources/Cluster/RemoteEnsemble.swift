@@ -49,8 +49,8 @@ public final class RemoteEnsemble: EnsembleBackend {
 
     /// Waits for `expectedWorkers` HELLOs on `link`, places the members round-robin and provisions every
     /// worker: ASSIGN (the run config and the dataset file, with their digests), a SNAPSHOT of each of its
-    /// members, the initial ENSEMBLE. `datasetPath` is the file the coordinator trains on; the workers load the
-    /// same file. `events` is where faults are recorded (nil: only logged).
+    /// members, the initial ENSEMBLE. `datasetPath` is the file the coordinator trains on; a worker loads the
+    /// same file, from the same path if it has it there, else received from the link (DATASET_CHUNK). `events` is where faults are recorded (nil: only logged).
     public init(link: CoordinatorLink, config: AMPLConfig, datasetPath: String, expectedWorkers: Int,
                 startupTimeout: Double = defaultStartupTimeout, events: ClusterEventLog? = nil,
                 log: @escaping (String) -> Void) throws {
@@ -69,9 +69,12 @@ public final class RemoteEnsemble: EnsembleBackend {
                                     observationDim: observationDim, actionDim: actionDim)
         minMembers = config.cluster.minimumMembers(elites: config.ensemble.elites)
         let configJSON = try RunDigest.configJSON(config)
+        let file = try DatasetFile(path: datasetPath)
+        link.serveDataset(file)
         assignment = AssignBody(members: [], config: configJSON, configDigest: RunDigest.of(configJSON: configJSON),
                                 datasetPath: URL(fileURLWithPath: datasetPath).standardizedFileURL.path,
-                                datasetDigest: RunDigest.of(data.dataset), heartbeat: link.heartbeat)
+                                datasetDigest: RunDigest.of(data.dataset), datasetFileBytes: file.size,
+                                datasetFileCRC: file.crc, heartbeat: link.heartbeat)
 
         log("waiting for \(expectedWorkers) workers on \(link.endpoint)")
         let placement = try link.gatherWorkers(expectedWorkers, timeout: startupTimeout)

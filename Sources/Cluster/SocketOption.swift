@@ -16,10 +16,6 @@ public enum SocketOption: Sendable, Equatable {
     case routerHandover(Bool)
     /// DEALER: the identity a ROUTER sees for this socket, stable across reconnects (ZMQ_ROUTING_ID).
     case routingID([UInt8])
-    /// ZMTP transport heartbeats (libzmq ≥ 4.2): ping every `interval`, drop the connection if nothing for
-    /// `timeout`, and ask the peer to drop it after `ttl` of silence. They clean up dead TCP connections;
-    /// they are invisible to the application, which keeps its own liveness (`Heartbeat`).
-    case transportHeartbeat(intervalMilliseconds: Int32, timeoutMilliseconds: Int32, ttlMilliseconds: Int32)
     /// OS-level TCP keepalive (ZMQ_TCP_KEEPALIVE): the project turns it off and relies on heartbeats.
     case tcpKeepalive(Bool)
     /// Largest single frame the socket accepts; bigger ones close the connection (ZMQ_MAXMSGSIZE, −1 = no limit).
@@ -49,9 +45,6 @@ public enum SocketOption: Sendable, Equatable {
         case .routerMandatory(let on): return [(ZMQ_ROUTER_MANDATORY, Self.bytes(Int32(on ? 1 : 0)))]
         case .routerHandover(let on): return [(ZMQ_ROUTER_HANDOVER, Self.bytes(Int32(on ? 1 : 0)))]
         case .routingID(let id): return [(ZMQ_ROUTING_ID, id)]
-        case let .transportHeartbeat(interval, timeout, ttl):
-            return [(ZMQ_HEARTBEAT_IVL, Self.bytes(interval)), (ZMQ_HEARTBEAT_TIMEOUT, Self.bytes(timeout)),
-                    (ZMQ_HEARTBEAT_TTL, Self.bytes(ttl))]
         case .tcpKeepalive(let on): return [(ZMQ_TCP_KEEPALIVE, Self.bytes(Int32(on ? 1 : 0)))]
         case .maxMessageSize(let n): return [(ZMQ_MAXMSGSIZE, Self.bytes(n))]
         case .sendTimeout(let ms): return [(ZMQ_SNDTIMEO, Self.bytes(ms))]

@@ -18,17 +18,23 @@ public struct AssignBody: Codable, Equatable, Sendable {
     public var datasetPath: String
     /// `RunDigest.of(dataset)` of the prepared data (rewards rescaled): the worker checks its copy against it.
     public var datasetDigest: UInt32
+    /// Size and CRC-32C of the dataset file: a worker whose file at `datasetPath` differs (or is missing) fetches
+    /// the coordinator's with DATASET_REQUEST.
+    public var datasetFileBytes: Int
+    public var datasetFileCRC: UInt32
     /// The coordinator's heartbeat interval and liveness: the worker judges the coordinator's silence with them.
     public var heartbeatInterval: Double
     public var liveness: Int
 
     public init(members: [Int], config: String, configDigest: UInt32, datasetPath: String, datasetDigest: UInt32,
-                heartbeat: Heartbeat) {
+                datasetFileBytes: Int, datasetFileCRC: UInt32, heartbeat: Heartbeat) {
         self.members = members
         self.config = config
         self.configDigest = configDigest
         self.datasetPath = datasetPath
         self.datasetDigest = datasetDigest
+        self.datasetFileBytes = datasetFileBytes
+        self.datasetFileCRC = datasetFileCRC
         heartbeatInterval = heartbeat.interval
         liveness = heartbeat.liveness
     }
@@ -60,6 +66,28 @@ extension MemberState {
         }
         self.init(values: message.floats(0), firstMoment: message.floats(1), secondMoment: message.floats(2),
                   adamStep: adamStep)
+    }
+}
+
+/// DATASET_REQUEST: the chunk of the dataset file the worker wants next.
+public struct DatasetRequestBody: Codable, Equatable, Sendable {
+    public var chunk: Int
+
+    public init(chunk: Int) { self.chunk = chunk }
+}
+
+/// DATASET_CHUNK (one float frame: the chunk's bytes, zero-padded to whole floats).
+public struct DatasetChunkBody: Codable, Equatable, Sendable {
+    public var chunk: Int
+    /// Chunks in the file.
+    public var chunks: Int
+    /// File bytes in this chunk (the frame may hold up to 3 bytes of padding more).
+    public var bytes: Int
+
+    public init(chunk: Int, chunks: Int, bytes: Int) {
+        self.chunk = chunk
+        self.chunks = chunks
+        self.bytes = bytes
     }
 }
 

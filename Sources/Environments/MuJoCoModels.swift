@@ -15,14 +15,7 @@ public enum MuJoCoModels {
     public static func defaultDirectory(
         processEnvironment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String {
-        let cache: String
-        if let configured = processEnvironment["AMPL_CACHE"], !configured.isEmpty {
-            cache = configured
-        } else {
-            let home = processEnvironment["HOME"] ?? NSHomeDirectory()
-            cache = (home as NSString).appendingPathComponent(".cache/ampl")
-        }
-        return (cache as NSString).appendingPathComponent("mujoco/gymnasium-\(gymnasiumVersion)")
+        (AMPLCache.root(processEnvironment: processEnvironment) as NSString).appendingPathComponent("mujoco/gymnasium-\(gymnasiumVersion)")
     }
 
     /// The full path of one model file in `directory` (or in the default directory when nil).

@@ -85,7 +85,7 @@ struct DistributedRoleTests {
 
     @Test func trainingBodiesSurviveTheWire() throws {
         let assign = AssignBody(members: [0, 2], config: "{\"seed\":1}", configDigest: 12, datasetPath: "/d.hdf5",
-                                datasetDigest: 34, heartbeat: .standard)
+                                datasetDigest: 34, datasetFileBytes: 56, datasetFileCRC: 78, heartbeat: .standard)
         #expect(try roundTrip(.assign, assign) == assign)
         let report = EpochReportBody(modelEpoch: 3, holdoutLoss: -1.25, improved: true)
         #expect(try roundTrip(.epochReport, report) == report)

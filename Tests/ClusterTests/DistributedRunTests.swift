@@ -53,6 +53,31 @@ struct DistributedRunTests {
         }
     }
 
+    /// The coordinator is killed (SIGKILL) after epoch 3 of 5; its workers leave by themselves (`--parent`), and
+    /// `--resume` with new workers ends with the same progress.csv as the uninterrupted coordinator alone: the
+    /// checkpoint holds every member's Adam state (from ROUND_DONE) and the workers get it back as SNAPSHOTs.
+    @Test func aKilledDeterministicRunResumedWithWorkersEqualsTheCoordinatorAlone() throws {
+        let folder = try Self.workFolder("resume")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let common = ["train", "--preset", "smoke", "--deterministic", "--seed", "6", "--set", "schedule.epochs=5"]
+        let alone = try Self.ampl(common + ["--run-dir", "runs/alone"], in: folder)
+        #expect(alone.status == 0, "\(alone.output)")
+        let progress = folder.appendingPathComponent("runs/workers/progress.csv")
+        let killed = try AMPLProcess.run(common + ["--run-dir", "runs/workers", "--workers", "2"], in: folder,
+                                         deadline: Self.runDeadline, killWhen: { _ in
+            ((try? String(contentsOf: progress, encoding: .utf8)) ?? "").split(separator: "\n").count > 3
+        })
+        #expect(killed.status != 0, "the run ended before it could be killed")
+        #expect(eventually(within: 10) { Self.noWorkerLeft(killed.output) }, "a worker outlived its killed coordinator")
+        let resumed = try Self.ampl(["train", "--resume", "runs/workers", "--workers", "2"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(Self.noWorkerLeft(resumed.output))
+        let reference = try ProgressTable.read(from: folder.appendingPathComponent("runs/alone/progress.csv"))
+        let table = try ProgressTable.read(from: progress)
+        #expect(table.rows.count == 5)
+        #expect(table.differences(from: reference).isEmpty, "\(table.differences(from: reference).prefix(5))")
+    }
+
     @Test func aRunWithWorkersButWithoutDeterminismCompletes() throws {
         let folder = try Self.workFolder("waves")
         defer { try? FileManager.default.removeItem(at: folder) }

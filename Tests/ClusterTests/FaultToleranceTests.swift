@@ -6,6 +6,8 @@ import Testing
 
 /// The fault acceptance tests of issue #5 (docs/protocol.md §10): the coordinator on one host and two workers
 /// on two others, hosts made with network namespaces (`NamespaceHosts`), the real `ampl` binary, CURVE on.
+/// The workers do not see the coordinator's dataset folder (a private empty mount over it), so every run also
+/// carries the dataset to them with DATASET_CHUNK.
 /// Rounds are made a few seconds long (`--set ensemble.…`) so that faults land inside them. Every process a
 /// test starts is stopped by PID and the hosts are removed when it ends, also when it fails.
 @Suite("Faults on namespace hosts", .serialized, .timeLimit(.minutes(10)), .enabled(if: NamespaceHosts.isAvailable))
@@ -34,6 +36,7 @@ struct FaultToleranceTests {
         #expect(events.contains { $0.event == "worker_dead" && $0.worker?.hasPrefix("w1-") == true })
         #expect(events.contains { $0.event == "round_incomplete" && $0.round == 0 && $0.members == [1] })
         #expect(events.contains { ["worker_joined", "members_moved"].contains($0.event) && $0.members == [1] })
+        #expect(try cluster.workerLog("worker0").contains("received the dataset in 1 chunks"))
     }
 
     @Test func aHostCutOffForFiveSecondsIsDeclaredDeadAndResyncsWhenItComesBack() throws {
@@ -92,10 +95,13 @@ final class TestCluster {
     var runDirectory: URL { folder.appendingPathComponent("run") }
     var endpoint: String { "tcp://\(hosts.address(1)):\(Self.port)" }
 
+    var datasets: URL { folder.appendingPathComponent("datasets") }
+
     init(_ name: String) throws {
         hosts = try NamespaceHosts(count: 3)
         folder = try AMPLProcess.workFolder("faults-\(name)")
         keys = folder.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: datasets, withIntermediateDirectories: true)
         let keygen = try AMPLProcess.run(["keygen", "--out", keys.path], in: folder, deadline: 30)
         guard keygen.status == 0 else { throw TestClusterError("ampl keygen failed: \(keygen.output)") }
     }
@@ -113,11 +119,11 @@ final class TestCluster {
             arguments += ["--resume", runDirectory.path]
         } else {
             arguments += ["--preset", "smoke", "--seed", "11", "--run-dir", runDirectory.path,
-                          "--set", "datasetDirectory=\(folder.appendingPathComponent("datasets").path)",
+                          "--set", "datasetDirectory=\(datasets.path)",
                           "--set", "schedule.epochs=\(epochs)", "--set", "ensemble.stepsPerModelEpoch=800",
                           "--set", "ensemble.patience=100", "--set", "ensemble.maxSteps=9600"]
         }
-        return try start(arguments, on: 1, name: resuming ? "coordinator-resumed" : "coordinator")
+        return try start([AMPLProcess.binary.path] + arguments, on: 1, name: resuming ? "coordinator-resumed" : "coordinator")
     }
 
     /// The coordinator on host 1 and workers of rank 0 and 1 on hosts 2 and 3 (members [0, 2] and [1]).
@@ -126,16 +132,26 @@ final class TestCluster {
         return (coordinator, [try startWorker(rank: 0, host: 2), try startWorker(rank: 1, host: 3)])
     }
 
+    /// `ampl worker` on `host`, which sees an empty folder where the coordinator keeps its datasets (a tmpfs in
+    /// a mount namespace of its own) and keeps received files in a cache of its host.
     func startWorker(rank: Int, host: Int, name: String? = nil) throws -> Process {
-        try start(["worker", "--coordinator", endpoint, "--rank", "\(rank)", "--keys", keys.path], on: host,
-                  name: name ?? "worker\(rank)").process
+        let worker = [AMPLProcess.binary.path, "worker", "--coordinator", endpoint, "--rank", "\(rank)", "--keys", keys.path]
+        // unshare and sh exec the worker, so the PID the test kills is the worker's.
+        let hidden = ["unshare", "--mount", "sh", "-c", "mount -t tmpfs tmpfs \"$0\" && exec \"$@\"", datasets.path]
+        var environment = WatchedProcess.environment
+        environment["AMPL_CACHE"] = folder.appendingPathComponent("cache-host\(host)").path
+        return try start(hidden + worker, on: host, environment: environment, name: name ?? "worker\(rank)").process
     }
 
-    private func start(_ arguments: [String], on host: Int, name: String) throws -> WatchedProcess {
+    private func start(_ command: [String], on host: Int, environment: [String: String] = WatchedProcess.environment,
+                       name: String) throws -> WatchedProcess {
         let log = folder.appendingPathComponent("\(name).log")
-        let process = try hosts.start([AMPLProcess.binary.path] + arguments, on: host, environment: WatchedProcess.environment,
-                                      output: log)
+        let process = try hosts.start(command, on: host, environment: environment, output: log)
         return WatchedProcess(process: process, log: log)
+    }
+
+    func workerLog(_ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent("\(name).log"), encoding: .utf8)
     }
 
     /// Takes host `host`'s network interface down or up (a cut cable).

@@ -41,7 +41,7 @@ struct FuzzTests {
         case .truncatedHeader: header { $0.removeLast(1 + random.int(below: WireHeader.size)) }
         case .badMagic: header { $0[random.int(below: 4)] ^= UInt8(1 + random.int(below: 255)) }
         case .wrongProtocolVersion: field(4, UInt16(2 + random.int(below: 60_000)))
-        case .unknownType: field(6, UInt16(16 + random.int(below: 60_000)))
+        case .unknownType: field(6, UInt16(Int(MessageType.allCases.map(\.rawValue).max()!) + 1 + random.int(below: 60_000)))
         case .reservedBits: field(46, UInt16(1 + random.int(below: 60_000)))
         case .badMember: field(36, Int32(-2 - random.int(below: 1_000_000)))
         case .tooManyFloatFrames: field(44, UInt16(WireDecoder.maxFloatFrames + 1 + random.int(below: 1_000)))

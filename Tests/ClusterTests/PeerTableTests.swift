@@ -175,10 +175,4 @@ struct HeartbeatTests {
         backoff.succeeded()
         #expect(backoff.failed() == 1)
     }
-
-    @Test func transportHeartbeatsMatchTheApplicationsLiveness() {
-        #expect(Heartbeat.standard.transportOption == .transportHeartbeat(intervalMilliseconds: 500,
-                                                                          timeoutMilliseconds: 1_500,
-                                                                          ttlMilliseconds: 1_500))
-    }
 }
