@@ -60,9 +60,11 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
-    /// HELLO is how a worker learns nothing yet and says so: it is accepted whatever run id it carries.
-    /// Every other message must carry the receiver's run id.
-    public var requiresRunID: Bool { self != .hello }
+    /// HELLO is how a worker that knows no run yet says so, HEARTBEAT only says that its sender is alive (a
+    /// worker heartbeats before its first ASSIGN too), and RESYNC is how a coordinator (perhaps a new one, after
+    /// `--resume`) tells a worker it does not know it: these are accepted whatever run id they carry. Every other
+    /// message must carry the receiver's run id.
+    public var requiresRunID: Bool { ![.hello, .heartbeat, .resync].contains(self) }
 
     public var description: String {
         switch self {

@@ -12,7 +12,8 @@ struct WorkerCommand: ParsableCommand {
             The coordinator address comes from --coordinator, else AMPL_COORDINATOR, else \
             tcp://MASTER_ADDR:MASTER_PORT. The rank (which orders member placement) comes from --rank, else \
             SLURM_PROCID, OMPI_COMM_WORLD_RANK, RANK or JOB_COMPLETION_INDEX. The worker loads the dataset file \
-            the coordinator names, so that file must exist at the same path on this host. When the coordinator \
+            the coordinator names from the same path if this host has it (same size and CRC-32C), else it receives \
+            it from the coordinator into $AMPL_CACHE/datasets. When the coordinator \
             goes silent the worker reconnects with back-off (1 s doubling to 32 s) and serves whichever \
             coordinator answers at that address, also one resumed with --resume.
             """)

@@ -110,9 +110,11 @@ struct WireDecoderTests {
                                                                computed: message.header.payloadCRC))
     }
 
-    @Test func rejectsAStaleRunIDButAcceptsAnyHello() throws {
+    @Test func rejectsAStaleRunIDButAcceptsAnyHelloHeartbeatOrResync() throws {
         let stale = OutgoingMessage(.epochReport, runID: Self.runID - 1)
         #expect(rejection(coordinator, wireBytes(stale)) == .staleRunID(expected: Self.runID, received: Self.runID - 1))
+        #expect(rejection(coordinator, wireBytes(OutgoingMessage(.heartbeat, runID: 0))) == nil)
+        #expect(rejection(WireDecoder(receiver: .worker, runID: 5), wireBytes(OutgoingMessage(.resync, runID: 6))) == nil)
         let hello = try OutgoingMessage(.hello, runID: 12345, body: HelloBody(incarnation: .random(), rank: nil))
         #expect(rejection(coordinator, wireBytes(hello)) == nil)
         // A worker that has not learned the run id yet accepts its first ASSIGN from any run.
