@@ -19,15 +19,19 @@ extension RemoteEnsemble {
         var total = RolloutReport(transitionsAdded: 0, startStates: 0, terminated: 0, meanReward: 0, seconds: 0)
         var rewardSum = 0.0
         var nextChunk = 0
+        /// Workers that let a chunk pass the deadline in this generation: the others get chunks first.
+        var stuck: Set<PeerIdentity> = []
         while total.transitionsAdded < transitions {
             let sizes = RolloutPlan.wave(target: transitions, added: total.transitionsAdded,
                                          chunkSize: config.rollout.chunkSize, horizon: config.rollout.horizon,
                                          deterministic: config.deterministic)
             let chunks = Array(nextChunk..<(nextChunk + sizes.count))
             var assigned: [Int: PeerIdentity] = [:]
-            /// Sends `chunk` to a live provisioned worker, round-robin in placement order.
+            /// Sends `chunk` to a live provisioned worker, round-robin in placement order, avoiding stuck ones.
             func dispatch(_ chunk: Int) throws {
-                let workers = try rolloutWorkers()
+                let live = try rolloutWorkers()
+                let responsive = live.filter { !stuck.contains($0) }
+                let workers = responsive.isEmpty ? live : responsive
                 let worker = workers[RolloutPlan.worker(forChunk: chunk, workers: workers.count)]
                 let body = RolloutRequestBody(generation: generation, chunk: chunk, startStates: sizes[chunk - chunks[0]])
                 link.send(try OutgoingMessage(.rolloutRequest, runID: link.runID, version: policyVersion, body: body,
@@ -57,6 +61,7 @@ extension RemoteEnsemble {
                     }
                 case .deadline:
                     // A worker alive but stuck: its chunks go elsewhere too; whichever copy comes first counts.
+                    for chunk in chunks where results[chunk] == nil { stuck.insert(assigned[chunk]!) }
                     for chunk in chunks where results[chunk] == nil {
                         log("chunk \(chunk) of generation \(generation) took over \(Int(patience)) s; sending it again")
                         try dispatch(chunk)

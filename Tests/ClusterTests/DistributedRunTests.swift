@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Telemetry
 import TestSupport
@@ -87,5 +88,75 @@ struct DistributedRunTests {
         #expect(Self.noWorkerLeft(run.output))
         let table = try ProgressTable.read(from: folder.appendingPathComponent("runs/waves/progress.csv"))
         #expect(table.rows.count == 3)
+    }
+}
+
+/// A straggler: a worker that joins, heartbeats and takes its members, but never trains or makes rollouts,
+/// so only `cluster.modelEpochDeadlineSeconds` can tell it apart from a slow one.
+@Suite("Stragglers", .timeLimit(.minutes(3)))
+struct StragglerTests {
+    @Test func aStragglerPastTheDeadlineIsLeftOutAndTheRunCompletes() throws {
+        let folder = try AMPLProcess.workFolder("straggler")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let coordinator = try WatchedProcess.start(
+            ["train", "--preset", "smoke", "--seed", "9", "--set", "schedule.epochs=2", "--run-dir", "run",
+             "--set", "cluster.modelEpochDeadlineSeconds=2", "--listen", "tcp://127.0.0.1:*", "--expect-workers", "2"],
+            in: folder, name: "coordinator")
+        defer { coordinator.stop() }
+        #expect(coordinator.waitFor("waiting for 2 workers on", timeout: 100))
+        let endpoint = String(try #require(coordinator.output.firstMatch(of: /waiting for 2 workers on (tcp:\S+)/)).1)
+        let worker = try WatchedProcess.start(["worker", "--coordinator", endpoint, "--rank", "0"], in: folder, name: "worker")
+        defer { worker.stop() }
+        let straggler = try IdleWorker(endpoint: endpoint, rank: 1)   // takes member 1
+        defer { straggler.stop() }
+
+        #expect(coordinator.waitForExit(timeout: 150) == 0, "\(coordinator.output.suffix(3_000))")
+        let output = coordinator.output
+        #expect(output.contains("model round 0 finished without members [1] (member 1: no EPOCH_REPORT of model epoch 1 "
+                                + "within 2 s)"), "\(output.suffix(3_000))")
+        #expect(!output.contains("is dead"), "the straggler heartbeats: it must not be declared dead")
+        let events = try ClusterEventLog.read(folder.appendingPathComponent("run/\(ClusterEventLog.fileName)"))
+        #expect(events.contains { $0.event == "round_incomplete" && $0.round == 0 && $0.members == [1] })
+    }
+}
+
+/// A DEALER on a thread of its own that says HELLO, heartbeats every 0.2 s and drops everything it receives.
+final class IdleWorker: @unchecked Sendable {
+    private let running = NSCondition()
+    private var stopping = false
+    private var stopped = false
+
+    init(endpoint: String, rank: Int) throws {
+        let incarnation = Incarnation.random()
+        let socket = try ControlChannel.connectWorker(try ZMQContext(), endpoint: endpoint,
+                                                      identity: .worker(rank: rank, incarnation: incarnation),
+                                                      security: .plain)
+        try socket.send(try OutgoingMessage(.hello, runID: 0, body: HelloBody(incarnation: incarnation, rank: rank)))
+        // The socket belongs to this thread from here on.
+        Thread { [self] in
+            while !isStopping {
+                _ = try? socket.send(OutgoingMessage(.heartbeat, runID: 0), wait: .dontWait)
+                if (try? socket.waitForInput(timeoutMilliseconds: 200)) == true {
+                    while (try? socket.receive(wait: .dontWait)).flatMap({ $0 }) != nil {}
+                }
+            }
+            running.lock()
+            stopped = true
+            running.signal()
+            running.unlock()
+        }.start()
+    }
+
+    private var isStopping: Bool {
+        running.lock()
+        defer { running.unlock() }
+        return stopping
+    }
+
+    func stop() {
+        running.lock()
+        stopping = true
+        while !stopped { running.wait() }
+        running.unlock()
     }
 }
