@@ -17,6 +17,16 @@ struct FaultToleranceTests {
     /// The documented bound is `deadAfter` = 1.5 s; this is what the test allows (a busy 2-core machine).
     static let detectionAllowance = 10.0
 
+    @Test func aSmokeRunCompletesOnThreeHosts() throws {
+        let cluster = try TestCluster("smoke")
+        defer { cluster.shutdown() }
+        let (coordinator, _) = try cluster.startRun(epochs: nil)
+        #expect(coordinator.waitForExit(timeout: Self.runDeadline) == 0, "\(coordinator.output)")
+        let table = try ProgressTable.read(from: cluster.runDirectory.appendingPathComponent("progress.csv"))
+        #expect(table.rows.count == 3)
+        #expect(!coordinator.output.contains("finished without"))
+    }
+
     @Test func aKilledWorkersRoundFinishesWithoutItAndItsRestartServesTheNextRound() throws {
         let cluster = try TestCluster("kill")
         defer { cluster.shutdown() }
@@ -77,7 +87,7 @@ struct FaultToleranceTests {
         #expect(first.waitFor("epoch 2/4  step", timeout: Self.runDeadline))
         kill(first.process.processIdentifier, SIGKILL)
         first.process.waitUntilExit()
-        let resumed = try cluster.startCoordinator(resuming: true)
+        let resumed = try cluster.startCoordinator(epochs: nil, resuming: true)
         #expect(resumed.waitForExit(timeout: Self.runDeadline) == 0, "\(resumed.output)")
         print(resumed.faultLines())
         let table = try ProgressTable.read(from: cluster.runDirectory.appendingPathComponent("progress.csv"))
@@ -111,23 +121,25 @@ final class TestCluster {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// `ampl train` on host 1: the smoke preset with model rounds of 12 model epochs × 800 steps (a few seconds),
-    /// listening for two workers; or the same run resumed from its folder.
-    func startCoordinator(epochs: Int = 0, resuming: Bool = false) throws -> WatchedProcess {
+    /// `ampl train` on host 1 listening for two workers: the smoke preset, with `epochs` model rounds of 12 model
+    /// epochs × 800 steps (a few seconds each) unless `epochs` is nil; or the run resumed from its folder.
+    func startCoordinator(epochs: Int?, resuming: Bool = false) throws -> WatchedProcess {
         var arguments = ["train", "--listen", endpoint, "--expect-workers", "2", "--keys", keys.path]
         if resuming {
             arguments += ["--resume", runDirectory.path]
         } else {
             arguments += ["--preset", "smoke", "--seed", "11", "--run-dir", runDirectory.path,
-                          "--set", "datasetDirectory=\(datasets.path)",
-                          "--set", "schedule.epochs=\(epochs)", "--set", "ensemble.stepsPerModelEpoch=800",
+                          "--set", "datasetDirectory=\(datasets.path)"]
+        }
+        if let epochs {
+            arguments += ["--set", "schedule.epochs=\(epochs)", "--set", "ensemble.stepsPerModelEpoch=800",
                           "--set", "ensemble.patience=100", "--set", "ensemble.maxSteps=9600"]
         }
         return try start([AMPLProcess.binary.path] + arguments, on: 1, name: resuming ? "coordinator-resumed" : "coordinator")
     }
 
     /// The coordinator on host 1 and workers of rank 0 and 1 on hosts 2 and 3 (members [0, 2] and [1]).
-    func startRun(epochs: Int) throws -> (coordinator: WatchedProcess, workers: [Process]) {
+    func startRun(epochs: Int?) throws -> (coordinator: WatchedProcess, workers: [Process]) {
         let coordinator = try startCoordinator(epochs: epochs)
         return (coordinator, [try startWorker(rank: 0, host: 2), try startWorker(rank: 1, host: 3)])
     }
