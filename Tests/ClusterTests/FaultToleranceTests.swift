@@ -181,65 +181,6 @@ final class TestCluster {
     }
 }
 
-/// A process whose output goes to a file the test reads while it runs.
-struct WatchedProcess {
-    let process: Process
-    let log: URL
-
-    /// The environment of every `ampl` a test starts: OpenBLAS picks its own kernels (as in `AMPLProcess`).
-    static let environment: [String: String] = {
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = nil
-        environment["OPENBLAS_L2_SIZE"] = nil
-        return environment
-    }()
-
-    /// Starts `ampl arguments` on this machine in `folder`, its output in `folder/name.log`.
-    static func start(_ arguments: [String], in folder: URL, name: String) throws -> WatchedProcess {
-        let log = folder.appendingPathComponent("\(name).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = AMPLProcess.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return WatchedProcess(process: process, log: log)
-    }
-
-    /// SIGKILL by PID if it still runs.
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-
-    /// The lines about faults and membership, for the test's own log.
-    func faultLines() -> String {
-        output.split(separator: "\n").filter { line in
-            ["dead", "left", "joined", "HELLO", "finished without", "round ", "go to", "wait for", "reconnect"]
-                .contains { line.contains($0) } && !line.contains("holdout")
-        }.joined(separator: "\n")
-    }
-
-    /// Polls the output until it contains `text`; false at `timeout` or if the process ended without it.
-    func waitFor(_ text: String, timeout: Double) -> Bool {
-        eventually(within: timeout) { output.contains(text) || !process.isRunning } && output.contains(text)
-    }
-
-    /// The exit status, or nil if the process is still running at `timeout` (the caller's cleanup stops it).
-    func waitForExit(timeout: Double) -> Int32? {
-        guard eventually(within: timeout, { !process.isRunning }) else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-}
-
 struct TestClusterError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
