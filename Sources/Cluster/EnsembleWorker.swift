@@ -134,13 +134,15 @@ public final class EnsembleWorker {
             return found
         }
         log("dataset \(body.datasetPath) (\(size) bytes) is not on this host; receiving it from the coordinator")
+        let started = Date()
         var download = try DatasetDownload(size: size, crc: crc, destination: cached)
         var complete = false
         while !complete {
             link.send(try OutgoingMessage(.datasetRequest, runID: runID, body: DatasetRequestBody(chunk: download.nextChunk)))
             complete = try download.append(try awaitMessage(.datasetChunk))
         }
-        log("received the dataset in \(download.nextChunk) chunks, size and CRC-32C checked: \(cached)")
+        log(String(format: "received the dataset in %d chunks in %.2f s, size and CRC-32C checked: %@",
+                   download.nextChunk, Date().timeIntervalSince(started), cached))
         return cached
     }
 

@@ -46,7 +46,7 @@ struct FaultToleranceTests {
         #expect(events.contains { $0.event == "worker_dead" && $0.worker?.hasPrefix("w1-") == true })
         #expect(events.contains { $0.event == "round_incomplete" && $0.round == 0 && $0.members == [1] })
         #expect(events.contains { ["worker_joined", "members_moved"].contains($0.event) && $0.members == [1] })
-        #expect(try cluster.workerLog("worker0").contains("received the dataset in 1 chunks"))
+        #expect(try cluster.workerLog("worker0").contains("received the dataset in 1 chunks in"))
     }
 
     @Test func aHostCutOffForFiveSecondsIsDeclaredDeadAndResyncsWhenItComesBack() throws {
