@@ -49,7 +49,8 @@ final class ClusterLaunch {
             process.arguments = ["worker", "--coordinator", link.endpoint, "--rank", "\(rank)", "--parent", "\(getpid())"]
             try process.run()
             processes.append(process)
-            print("started worker \(rank): pid \(process.processIdentifier)")
+            // Unbuffered, so that whoever watches the output knows the PID at once (tests kill workers by it).
+            FileHandle.standardOutput.write(Data("started worker \(rank): pid \(process.processIdentifier)\n".utf8))
         }
     }
 

@@ -79,6 +79,33 @@ struct DistributedRunTests {
         #expect(table.differences(from: reference).isEmpty, "\(table.differences(from: reference).prefix(5))")
     }
 
+    /// Four workers for three members: rank 3 is a hot spare. Rank 1 is killed once round 0 started; its
+    /// member goes to the spare (SNAPSHOT of parameters and Adam state) and round 1 has every member again.
+    @Test func aHotSpareTakesOverAKilledWorkersMember() throws {
+        let folder = try Self.workFolder("spare")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let coordinator = try WatchedProcess.start(
+            ["train", "--preset", "smoke", "--seed", "12", "--run-dir", "run", "--workers", "4",
+             "--set", "schedule.epochs=2", "--set", "ensemble.stepsPerModelEpoch=800", "--set", "ensemble.patience=100",
+             "--set", "ensemble.maxSteps=9600"], in: folder, name: "coordinator")
+        defer {
+            coordinator.stop()
+            for pid in Self.workerPIDs(in: coordinator.output) { kill(pid, SIGKILL) }
+        }
+        #expect(coordinator.waitFor("model round 0 started", timeout: Self.runDeadline))
+        let pids = Self.workerPIDs(in: coordinator.output)
+        try #require(pids.count == 4)
+        kill(pids[1], SIGKILL)
+        #expect(coordinator.waitForExit(timeout: Self.runDeadline) == 0, "\(coordinator.output.suffix(3_000))")
+
+        let output = coordinator.output
+        #expect(output.contains(/members \[1\] of w1-[0-9a-f]+ go to spare w3-/), "\(output.suffix(3_000))")
+        #expect(output.contains("model round 0 finished without members [1]"))
+        #expect(output.contains("model round 1 started: members [0, 1, 2] on 3 workers"))
+        let events = try ClusterEventLog.read(folder.appendingPathComponent("run/\(ClusterEventLog.fileName)"))
+        #expect(events.contains { $0.event == "members_moved" && $0.members == [1] && $0.worker?.hasPrefix("w3-") == true })
+    }
+
     @Test func aRunWithWorkersButWithoutDeterminismCompletes() throws {
         let folder = try Self.workFolder("waves")
         defer { try? FileManager.default.removeItem(at: folder) }
