@@ -57,7 +57,7 @@ let package = Package(
                                                          "Environments", "Telemetry", "TestSupport"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Datasets", "Environments", "Networks", "Numerics"]),
         .testTarget(name: "AMPLTests", dependencies: ["AMPL", "Dynamics", "Datasets", "Environments", "Networks", "Numerics",
-                                                      "Telemetry", "TestSupport"]),
+                                                      "Telemetry", "TestSupport", "CAllocationCounter"]),
         .testTarget(name: "BehaviorTests", dependencies: ["Behavior", "Environments", "Datasets", "Networks", "Numerics", "TestSupport"]),
     ]
 )
