@@ -45,8 +45,9 @@ public enum ClusterError: Error, Equatable, CustomStringConvertible {
         case let .keyFileExists(path):
             return "\(path) already exists; refusing to overwrite a key (delete it first if you mean to)"
         case let .curveRequired(endpoint):
-            return "\(endpoint) is reachable from other machines, so CURVE encryption is required: pass "
-                + "--keys DIR, after creating the keys with `ampl keygen --out DIR` (see docs/protocol.md)"
+            return "\(endpoint) is reachable from other machines, so CURVE encryption is required, and no key "
+                + "directory was given: pass --keys DIR or set AMPL_KEYS=DIR, after creating the keys with "
+                + "`ampl keygen --out DIR` (see docs/cluster.md)"
         case .curveUnavailable:
             return "this libzmq was built without CURVE support; install a libzmq with libsodium (Debian libzmq3-dev)"
         }

@@ -9,6 +9,9 @@ public enum LauncherEnvironment {
     /// torchrun's pair, used when `AMPL_COORDINATOR` is not set: tcp://MASTER_ADDR:MASTER_PORT.
     public static let hostVariable = "MASTER_ADDR"
     public static let portVariable = "MASTER_PORT"
+    /// The CURVE key directory, for launchers that set one variable for every process (a Kubernetes Secret
+    /// mounted at a path, a shared directory under Slurm).
+    public static let keysVariable = "AMPL_KEYS"
 
     public enum LookupError: Error, Equatable, CustomStringConvertible {
         case invalidRank(variable: String, value: String)
@@ -45,5 +48,13 @@ public enum LauncherEnvironment {
             return "tcp://\(host):\(port)"
         }
         throw LookupError.noCoordinator
+    }
+
+    /// `explicit` (--keys) if given, else `AMPL_KEYS`, else nil: no keys, which `TransportSecurity` allows on
+    /// loopback only.
+    public static func keyDirectory(explicit: String?, environment: [String: String]) -> String? {
+        if let explicit { return explicit }
+        guard let directory = environment[keysVariable], !directory.isEmpty else { return nil }
+        return directory
     }
 }

@@ -14,6 +14,8 @@ final class ClusterLaunch {
 
     let link: CoordinatorLink
     let expectedWorkers: Int
+    /// The key directory, handed to local workers too: with keys the coordinator accepts CURVE clients only.
+    let keys: String?
     private(set) var processes: [Process] = []
     private var backend: RemoteEnsemble?
 
@@ -31,6 +33,7 @@ final class ClusterLaunch {
             expectedWorkers = count
         case (_?, _?): throw ClusterLaunchError("--workers and --listen exclude each other")
         }
+        self.keys = keys
         guard expectedWorkers >= 1 else { throw ClusterLaunchError("a run with workers needs at least one") }
         let security = try TransportSecurity.forCoordinator(binding: endpoint, keyDirectory: keys)
         let heartbeat = Heartbeat(interval: config.cluster.heartbeatInterval, liveness: config.cluster.liveness)
@@ -47,6 +50,7 @@ final class ClusterLaunch {
             let process = Process()
             process.executableURL = binary
             process.arguments = ["worker", "--coordinator", link.endpoint, "--rank", "\(rank)", "--parent", "\(getpid())"]
+                + (keys.map { ["--keys", $0] } ?? [])
             try process.run()
             processes.append(process)
             // Unbuffered, so that whoever watches the output knows the PID at once (tests kill workers by it).

@@ -1,6 +1,7 @@
 import AMPL
 import ArgumentParser
 import Behavior
+import Cluster
 import Foundation
 import Telemetry
 
@@ -58,7 +59,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "How many workers to wait for with --listen.")
     var expectWorkers: Int?
 
-    @Option(help: "CURVE key directory (ampl keygen); required to --listen beyond loopback.")
+    @Option(help: "CURVE key directory (ampl keygen), else $AMPL_KEYS; required to --listen beyond loopback.")
     var keys: String?
 
     func run() throws {
@@ -74,7 +75,9 @@ struct TrainCommand: ParsableCommand {
         }
         let path = try DatasetFiles.resolve(resolved.dataset, directory: resolved.datasetDirectory, steps: resolved.datasetSteps,
                                             log: { print($0) })
-        let cluster = try ClusterLaunch(workers: workers, listen: listen, expectWorkers: expectWorkers, keys: keys,
+        let cluster = try ClusterLaunch(workers: workers, listen: listen, expectWorkers: expectWorkers,
+                                        keys: LauncherEnvironment.keyDirectory(explicit: keys,
+                                                                               environment: ProcessInfo.processInfo.environment),
                                         config: resolved)
         defer { cluster?.stop() }
         let backend = try cluster?.makeBackend(config: resolved, datasetPath: path, runFolder: folder.url)

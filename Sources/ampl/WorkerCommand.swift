@@ -24,7 +24,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "This worker's rank (members go to workers in rank order).")
     var rank: Int?
 
-    @Option(help: "CURVE key directory (ampl keygen); required beyond loopback.")
+    @Option(help: "CURVE key directory (ampl keygen), else $AMPL_KEYS; required beyond loopback.")
     var keys: String?
 
     @Option(help: "Exit when the process with this PID ends (set by `ampl train --workers` for its own workers).")
@@ -35,7 +35,8 @@ struct WorkerCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let endpoint = try LauncherEnvironment.coordinator(explicit: coordinator, environment: environment)
         let rank = try LauncherEnvironment.rank(explicit: rank, environment: environment)
-        let security = try TransportSecurity.forWorker(connectingTo: endpoint, keyDirectory: keys)
+        let security = try TransportSecurity.forWorker(
+            connectingTo: endpoint, keyDirectory: LauncherEnvironment.keyDirectory(explicit: keys, environment: environment))
         let prefix = "worker \(rank.map(String.init) ?? "pid \(getpid())"): "
         let worker = try EnsembleWorker(context: try ZMQContext(), endpoint: endpoint, rank: rank, security: security,
                                         parent: parent,

@@ -141,4 +141,11 @@ struct DistributedRoleTests {
             try LauncherEnvironment.coordinator(explicit: nil, environment: ["MASTER_ADDR": "10.0.0.1"])
         }
     }
+
+    @Test func keysComeFromTheFlagThenAMPLKeys() {
+        #expect(LauncherEnvironment.keyDirectory(explicit: "/a", environment: ["AMPL_KEYS": "/b"]) == "/a")
+        #expect(LauncherEnvironment.keyDirectory(explicit: nil, environment: ["AMPL_KEYS": "/b"]) == "/b")
+        #expect(LauncherEnvironment.keyDirectory(explicit: nil, environment: ["AMPL_KEYS": ""]) == nil)
+        #expect(LauncherEnvironment.keyDirectory(explicit: nil, environment: [:]) == nil)
+    }
 }

@@ -19,10 +19,12 @@ public enum AMPLProcess {
         public let timedOut: Bool
     }
 
-    /// `killWhen` is polled every 20 ms and kills the process (SIGKILL) when it returns true; at `deadline`
-    /// seconds the process is killed and `onTimeout` gets the output so far (to stop its children by PID).
+    /// `environment` is added to this process's own. `killWhen` is polled every 20 ms and kills the process
+    /// (SIGKILL) when it returns true; at `deadline` seconds the process is killed and `onTimeout` gets the
+    /// output so far (to stop its children by PID).
     public static func run(_ arguments: [String], in folder: URL, deadline: TimeInterval = 300,
-                           killWhen: ((URL) -> Bool)? = nil, onTimeout: (String) -> Void = { _ in }) throws -> Result {
+                           environment extra: [String: String] = [:], killWhen: ((URL) -> Bool)? = nil,
+                           onTimeout: (String) -> Void = { _ in }) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -30,6 +32,7 @@ public enum AMPLProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
         environment["OPENBLAS_L2_SIZE"] = nil
+        environment.merge(extra) { $1 }
         process.environment = environment
         let log = folder.appendingPathComponent("output-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
