@@ -71,7 +71,9 @@ case "${1:-}" in
   exec)
     [ $# -ge 3 ] || { echo "usage: hosts.sh exec I CMD..." >&2; exit 2; }
     ns=$(namespace "$2"); shift 2
-    exec nsenter --net="/run/netns/$ns" -- "$@" ;;
+    # env --default-signal: default handling, nothing blocked. A caller may hand its own blocked signals on
+    # (Foundation's Process started from a libdispatch thread does), and then SIGTERM would never stop CMD.
+    exec nsenter --net="/run/netns/$ns" -- env --default-signal "$@" ;;
   list) for i in $(existing_hosts | sort -n); do echo "$(namespace "$i") $(address "$i")"; done ;;
   *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

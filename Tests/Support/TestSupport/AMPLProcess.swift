@@ -19,15 +19,24 @@ public enum AMPLProcess {
         public let timedOut: Bool
     }
 
+    /// `executable` is another program to run the same way (a launcher script that starts `ampl`).
     /// `environment` is added to this process's own. `killWhen` is polled every 20 ms and kills the process
     /// (SIGKILL) when it returns true; at `deadline` seconds the process is killed and `onTimeout` gets the
     /// output so far (to stop its children by PID).
     public static func run(_ arguments: [String], in folder: URL, deadline: TimeInterval = 300,
-                           environment extra: [String: String] = [:], killWhen: ((URL) -> Bool)? = nil,
-                           onTimeout: (String) -> Void = { _ in }) throws -> Result {
+                           executable: URL = binary, environment extra: [String: String] = [:],
+                           killWhen: ((URL) -> Bool)? = nil, onTimeout: (String) -> Void = { _ in }) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        #if os(Linux)
+        // Foundation's Process hands the calling thread's signal mask on, and test threads (libdispatch's) block
+        // SIGTERM and more: a child that stops its own children with SIGTERM (a launcher script, ampl train
+        // stopping its workers) would wait for nothing. GNU env --default-signal unblocks them, then execs.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal", executable.path] + arguments
+        #else
+        process.executableURL = executable
         process.arguments = arguments
+        #endif
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil

@@ -17,9 +17,7 @@ public final class NamespaceHosts: @unchecked Sendable {
     private var started: [Process] = []
     private var isUp = true
 
-    public static let script: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("cluster/netns/hosts.sh")
+    public static let script = repositoryRoot.appendingPathComponent("cluster/netns/hosts.sh")
 
     /// Root, and the tools hosts.sh runs.
     public static let isAvailable: Bool = getuid() == 0
@@ -62,6 +60,9 @@ public final class NamespaceHosts: @unchecked Sendable {
 
     /// Starts `command` (an executable path and its arguments) on host `host`; its output goes to `output`.
     /// The returned process is the command itself (hosts.sh execs it), so its PID is the one `stop` signals.
+    /// The command must keep the descriptors it inherits: Foundation's Process learns of a child's exit when
+    /// they close, and a daemon that closes them (sshd) blocks every Process's exit notice until it ends; run
+    /// such a daemon under a shell that waits for it (SshLauncherTests does).
     @discardableResult
     public func start(_ command: [String], on host: Int, environment: [String: String]? = nil,
                       output: URL) throws -> Process {
