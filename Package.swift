@@ -14,6 +14,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Live metrics of a distributed run, exposed for Prometheus (docs/cluster.md).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, installed by scripts/bootstrap.sh.
@@ -31,7 +34,9 @@ let package = Package(
         .target(name: "Environments", dependencies: ["Numerics", "CMuJoCo"]),
         .target(name: "Datasets", dependencies: ["Numerics", "CHDF5"]),
         .target(name: "Telemetry", dependencies: ["Numerics"]),
-        .target(name: "Cluster", dependencies: ["Numerics", "CZeroMQ", "AMPL", "Dynamics", "Datasets", "Networks", "Environments"]),
+        .target(name: "Cluster", dependencies: ["Numerics", "CZeroMQ", "AMPL", "Dynamics", "Datasets", "Networks", "Environments",
+                                                .product(name: "CoreMetrics", package: "swift-metrics"),
+                                                .product(name: "Prometheus", package: "swift-prometheus")]),
         .target(name: "Dynamics", dependencies: ["Numerics", "Networks", "Environments", "Datasets"]),
         .target(name: "AMPL", dependencies: ["Numerics", "Networks", "Environments", "Datasets", "Dynamics", "Telemetry",
                                              .product(name: "Yams", package: "Yams")]),

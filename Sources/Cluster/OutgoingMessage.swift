@@ -39,6 +39,11 @@ public struct OutgoingMessage: Sendable {
                   control: Array(try encoder.encode(body)), payload: payload)
     }
 
+    /// Bytes of all frames: header, control and payload.
+    public var byteCount: Int {
+        WireHeader.size + control.count + payload.reduce(0) { $0 + $1.byteCount }
+    }
+
     /// The frames in wire order: header, control, then each float frame (zero-copy).
     public var frames: [OutgoingFrame] {
         [.bytes(header.encoded()), .bytes(control)] + payload.map { .floats($0) }
@@ -49,5 +54,6 @@ extension ZMQSocket {
     /// Sends a protocol message; on a ROUTER, `peer` is the worker it goes to.
     public func send(_ message: OutgoingMessage, to peer: PeerIdentity? = nil, wait: Wait = .block) throws {
         try send(message.frames, to: peer, wait: wait)
+        context.observer?.sent(message.header, bytes: message.byteCount, to: peer)
     }
 }

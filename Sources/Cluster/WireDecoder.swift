@@ -28,7 +28,12 @@ public struct WireDecoder: Sendable {
     /// Receives the next message from `socket` (nil if none arrived in time) and checks it.
     public func receive(from socket: ZMQSocket, wait: ZMQSocket.Wait = .block) throws -> Envelope? {
         guard let received = try socket.receive(wait: wait, frameLimit: frameLimit) else { return nil }
-        return decode(received)
+        let envelope = decode(received)
+        if let observer = socket.context.observer {
+            let bytes = received.frames.dropFirst(receiver == .coordinator ? 1 : 0).reduce(0) { $0 + $1.count }
+            observer.received(try? envelope.result.get().header, bytes: bytes, from: envelope.peer)
+        }
+        return envelope
     }
 
     /// Splits off the routing identity (on the coordinator) and checks the rest.

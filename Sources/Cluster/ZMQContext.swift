@@ -8,12 +8,15 @@ import CZeroMQ
 /// context is terminated only after its last socket has closed; `zmq_ctx_term` then returns at once.
 public final class ZMQContext: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
+    /// Told of every protocol message this context's sockets send or receive (the coordinator's metrics).
+    public let observer: (any WireObserver)?
 
-    public init() throws {
+    public init(observer: (any WireObserver)? = nil) throws {
         guard let handle = zmq_ctx_new() else {
             throw ClusterError.lastZMQError("zmq_ctx_new", endpoint: "(context)")
         }
         self.handle = handle
+        self.observer = observer
     }
 
     deinit {

@@ -18,12 +18,18 @@ final class ClusterLaunch {
     let keys: String?
     private(set) var processes: [Process] = []
     private var backend: RemoteEnsemble?
+    /// Heartbeat ages, round times, throughput, lags and bytes on the wire (docs/cluster.md), kept for every
+    /// run with workers; `endpoint` serves them when --metrics-port is given.
+    let metrics = ClusterMetrics()
+    private var endpoint: MetricsEndpoint?
 
     /// nil when the run has no workers (coordinator alone).
-    init?(workers: Int?, listen: String?, expectWorkers: Int?, keys: String?, config: AMPLConfig) throws {
+    init?(workers: Int?, listen: String?, expectWorkers: Int?, keys: String?, metricsPort: Int?, config: AMPLConfig) throws {
         let endpoint: String
         switch (workers, listen) {
-        case (nil, nil): return nil
+        case (nil, nil):
+            if metricsPort != nil { throw ClusterLaunchError("--metrics-port needs --workers or --listen") }
+            return nil
         case (let count?, nil):
             endpoint = Self.localEndpoint
             expectedWorkers = count
@@ -37,9 +43,14 @@ final class ClusterLaunch {
         guard expectedWorkers >= 1 else { throw ClusterLaunchError("a run with workers needs at least one") }
         let security = try TransportSecurity.forCoordinator(binding: endpoint, keyDirectory: keys)
         let heartbeat = Heartbeat(interval: config.cluster.heartbeatInterval, liveness: config.cluster.liveness)
-        link = try CoordinatorLink(context: try ZMQContext(), endpoint: endpoint, security: security,
+        link = try CoordinatorLink(context: try ZMQContext(observer: metrics), endpoint: endpoint, security: security,
                                    memberCount: config.ensemble.members, heartbeat: heartbeat,
                                    log: ClusterLogs.standardError)
+        metrics.watch { [link] in link.peers }
+        if let metricsPort {
+            self.endpoint = try MetricsEndpoint(port: metricsPort, metrics: metrics)
+            print("metrics: http://0.0.0.0:\(metricsPort)/metrics")
+        }
         if workers != nil { try startLocalWorkers() }
     }
 
@@ -60,24 +71,33 @@ final class ClusterLaunch {
 
     /// Waits for the workers and assigns the members (see `RemoteEnsemble.init`); faults are recorded in
     /// `runFolder/cluster-events.jsonl`.
-    func makeBackend(config: AMPLConfig, datasetPath: String, runFolder: URL) throws -> RemoteEnsemble {
+    func makeBackend(config: AMPLConfig, datasetPath: String, runFolder: URL) throws -> any EnsembleBackend {
         let events = ClusterEventLog(url: runFolder.appendingPathComponent(ClusterEventLog.fileName),
                                      log: ClusterLogs.standardError)
         let remote = try RemoteEnsemble(link: link, config: config, datasetPath: datasetPath,
                                         expectedWorkers: expectedWorkers, events: events, log: ClusterLogs.standardError)
         backend = remote
-        return remote
+        return MeteredEnsemble(remote, metrics: metrics)
     }
 
     /// BYE to every worker, then SIGTERM and SIGKILL, by PID, to those started here that are still running.
     func stop() {
         if let backend { backend.shutdown() } else { link.close() }
+        endpoint?.close()
+        printWireTotals()
         for signal in [SIGTERM, SIGKILL] {
             let deadline = Date().addingTimeInterval(Self.exitGraceSeconds)
             while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
             for process in processes where process.isRunning { kill(process.processIdentifier, signal) }
         }
         for process in processes { process.waitUntilExit() }
+    }
+
+    /// One line per direction and message type: what this run sent and received (docs/performance.md).
+    private func printWireTotals() {
+        for (key, total) in metrics.wireTotals.sorted(by: { $0.key < $1.key }) {
+            print("wire: \(key) \(total.messages) messages, \(total.bytes) bytes")
+        }
     }
 }
 

@@ -62,6 +62,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "CURVE key directory (ampl keygen), else $AMPL_KEYS; required to --listen beyond loopback.")
     var keys: String?
 
+    @Option(help: "Serve live metrics for Prometheus at http://0.0.0.0:P/metrics (runs with workers).")
+    var metricsPort: Int?
+
     func run() throws {
         StartupReport.begin()
         let resolved: AMPLConfig
@@ -78,7 +81,7 @@ struct TrainCommand: ParsableCommand {
         let cluster = try ClusterLaunch(workers: workers, listen: listen, expectWorkers: expectWorkers,
                                         keys: LauncherEnvironment.keyDirectory(explicit: keys,
                                                                                environment: ProcessInfo.processInfo.environment),
-                                        config: resolved)
+                                        metricsPort: metricsPort, config: resolved)
         defer { cluster?.stop() }
         let backend = try cluster?.makeBackend(config: resolved, datasetPath: path, runFolder: folder.url)
         let trainer = try AMPLTrainer(config: resolved, datasetPath: path, run: folder, backend: backend,
