@@ -1,5 +1,6 @@
 import AMPL
 import Datasets
+import Foundation
 import Dynamics
 import Networks
 
@@ -18,6 +19,7 @@ public final class MeteredEnsemble: EnsembleBackend {
     public func trainRound(_ round: Int, weights: UnsafeBufferPointer<Float>?, log: (String) -> Void) throws -> ModelFitReport {
         let report = try wrapped.trainRound(round, weights: weights, log: log)
         metrics.modelRoundFinished(seconds: report.seconds)
+        log(String(format: "model round %d: %.2f s wall, %d steps per member", round, report.seconds, report.steps))
         return report
     }
 
