@@ -3,7 +3,8 @@
 #   scripts/bootstrap.sh                  system libraries + MuJoCo XML models
 #   scripts/bootstrap.sh --with-test-deps also what the tests need (Python venv with h5py and tensorboard,
 #                                         iproute2, nftables; openssh-server, slurm-wlm and munge for the
-#                                         launcher tests, whose daemons the tests start and stop themselves)
+#                                         launcher tests, whose daemons the tests start and stop themselves;
+#                                         curl scrapes the metrics endpoint)
 # The MuJoCo models come from the gymnasium 1.4.0 wheel on PyPI (no gymnasium code is run) and are unpacked
 # into $AMPL_CACHE/mujoco/gymnasium-1.4.0 (AMPL_CACHE defaults to ~/.cache/ampl).
 set -euo pipefail
@@ -26,7 +27,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages, installed only when missing.
 packages=(libopenblas-dev libzmq3-dev libmujoco-dev libhdf5-dev pkg-config unzip)
-[ "$with_test_deps" -eq 1 ] && packages+=(iproute2 nftables python3-venv openssh-server slurm-wlm munge)
+[ "$with_test_deps" -eq 1 ] && packages+=(iproute2 nftables python3-venv openssh-server slurm-wlm munge curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
