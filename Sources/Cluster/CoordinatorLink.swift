@@ -182,7 +182,7 @@ public final class CoordinatorLink: @unchecked Sendable {
             }
             let outcome = table.withLock { $0.hello(from: peer, incarnation: hello.incarnation, rank: hello.rank, at: now) }
             log("worker \(peer) said HELLO (incarnation \(hello.incarnation)): \(outcome)")
-            events.post(.joined(peer))
+            events.post(.joined(peer, outcome))
             return
         }
         switch table.withLock({ $0.heard(from: peer, at: now) }) {

@@ -26,7 +26,9 @@ extension RemoteEnsemble {
                                                                  ?? "(no reason given)")
                 }
                 return .message(peer, message)
-            case .joined(let peer):
+            case .joined(let peer, let outcome):
+                // A HELLO from before the placement: `init` provisioned the worker with the others.
+                guard outcome != .waitingForAssignment else { continue }
                 joined(peer)
                 return .reset(peer)
             case .lost(let departure, let silence):

@@ -78,8 +78,9 @@ public final class RemoteEnsemble: EnsembleBackend {
 
         log("waiting for \(expectedWorkers) workers on \(link.endpoint)")
         let placement = try link.gatherWorkers(expectedWorkers, timeout: startupTimeout)
+        // Only the placed workers: one that says HELLO after the placement is provisioned by its own event.
         for worker in link.peers.livePeers.map(\.identity) {
-            let members = placement[worker] ?? []
+            guard let members = placement[worker] else { continue }
             log("worker \(worker): " + (members.isEmpty ? "spare" : "members \(members)"))
             provision(worker)
         }

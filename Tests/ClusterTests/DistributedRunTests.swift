@@ -54,6 +54,31 @@ struct DistributedRunTests {
         }
     }
 
+    /// Each worker is provisioned once (one ASSIGN; one SNAPSHOT per member, as nothing moves) and gets one
+    /// ENSEMBLE at startup and one per model round, counted by the transport (`ClusterMetrics`, the `wire:` lines).
+    /// 50,000 dataset rows keep the coordinator loading long enough that every HELLO arrives before the members
+    /// are placed, the case that provisioned every worker twice.
+    @Test func everyWorkerIsProvisionedOnce() throws {
+        let folder = try Self.workFolder("provisioning")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Self.ampl(["train", "--preset", "smoke", "--seed", "3", "--set", "datasetSteps=50000",
+                                 "--set", "schedule.epochs=1", "--run-dir", "run", "--workers", "3"], in: folder)
+        #expect(run.status == 0, "\(run.output)")
+        let rounds = run.output.matches(of: /model round \d+ done/).count
+        #expect(rounds == 1)
+        let sent = Self.messagesSent(in: run.output)
+        #expect(sent["ASSIGN"] == 3, "\(sent)")
+        #expect(sent["SNAPSHOT"] == 3, "\(sent)")   // the smoke preset's 3 members, one per worker
+        #expect(sent["ENSEMBLE"] == 3 * (1 + rounds), "\(sent)")
+    }
+
+    /// Messages sent per type, from the coordinator's `wire: sent TYPE N messages, B bytes` lines.
+    static func messagesSent(in output: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for match in output.matches(of: /wire: sent (\w+) (\d+) messages/) { counts[String(match.1)] = Int(match.2) }
+        return counts
+    }
+
     /// The coordinator is killed (SIGKILL) after epoch 3 of 5; its workers leave by themselves (`--parent`), and
     /// `--resume` with new workers ends with the same progress.csv as the uninterrupted coordinator alone: the
     /// checkpoint holds every member's Adam state (from ROUND_DONE) and the workers get it back as SNAPSHOTs.
