@@ -108,10 +108,19 @@ public final class CoordinatorLink: @unchecked Sendable {
     /// Serves `file` to workers that ask for it (DATASET_REQUEST), from the I/O thread.
     public func serveDataset(_ file: DatasetFile) { dataset.withLock { $0 = file } }
 
-    /// Says BYE to every live worker, lets the I/O thread send what is queued, and stops it (at most
-    /// `deadAfter` of waiting). The link sends nothing afterwards.
+    /// Says BYE to every live worker, waits until each has answered BYE or stopped being alive (at most
+    /// `deadAfter`), then stops the I/O thread. libzmq never tells a sender that a message left, and drops what
+    /// it has not sent when the process exits: only the answer shows that a worker got its BYE, so the process
+    /// may exit after `close` without leaving a worker waiting for it. The link sends nothing afterwards.
     public func close() {
-        for peer in peers.livePeers { send(OutgoingMessage(.bye, runID: runID), to: peer.identity) }
+        let leaving = peers.livePeers.map(\.identity)
+        for peer in leaving { send(OutgoingMessage(.bye, runID: runID), to: peer) }
+        let deadline = MonotonicClock.now() + heartbeat.deadAfter
+        // Each answer (or death) arrives as a `lost` event, which ends the wait for it.
+        while leaving.contains(where: { peers.peers[$0]?.state == .alive }), MonotonicClock.now() < deadline {
+            _ = nextEvent(timeout: deadline - MonotonicClock.now())
+        }
+        for peer in leaving where peers.peers[peer]?.state == .alive { log("worker \(peer) did not answer BYE") }
         pipe.requestStop()
         _ = stopped.wait(timeout: .now() + heartbeat.deadAfter)
     }

@@ -67,6 +67,9 @@ public final class EnsembleWorker {
             link.sayHello()
         case .bye:
             log("coordinator said BYE; leaving")
+            // The answer tells the coordinator its BYE arrived, so it may exit. `link.close` sends it; the
+            // socket's linger lets it leave before this process exits.
+            link.send(OutgoingMessage(.bye, runID: message.header.runID))
             return .leave
         case .snapshot, .ensemble, .trainRound, .rolloutRequest:
             // After a reconnect, messages of the old connection may still come before the new ASSIGN.

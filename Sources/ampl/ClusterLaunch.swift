@@ -9,10 +9,6 @@ import Foundation
 final class ClusterLaunch {
     /// How long a worker has to leave after BYE before it is sent SIGTERM, and then SIGKILL.
     static let exitGraceSeconds = 2.0
-    /// How long the BYEs get to leave before this process may exit. libzmq writes queued messages on its own
-    /// I/O thread and drops what is left when the process exits, and nothing tells the sender that a message
-    /// has left; a worker that misses BYE waits for a coordinator that never comes back.
-    static let byeFlushSeconds = 0.5
     /// The loopback endpoint `--workers` binds; the port is chosen by the system.
     static let localEndpoint = "tcp://127.0.0.1:*"
 
@@ -84,10 +80,10 @@ final class ClusterLaunch {
         return MeteredEnsemble(remote, metrics: metrics)
     }
 
-    /// BYE to every worker, then SIGTERM and SIGKILL, by PID, to those started here that are still running.
+    /// BYE to every worker (returning once each answered it, see `CoordinatorLink.close`), then SIGTERM and
+    /// SIGKILL, by PID, to those started here that are still running.
     func stop() {
         if let backend { backend.shutdown() } else { link.close() }
-        Thread.sleep(forTimeInterval: Self.byeFlushSeconds)
         endpoint?.close()
         printWireTotals()
         for signal in [SIGTERM, SIGKILL] {
