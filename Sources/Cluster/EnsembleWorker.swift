@@ -10,8 +10,8 @@ import Numerics
 /// this training thread serves what arrives: ASSIGN (load the run's dataset, or keep it if the run is the same,
 /// and take the listed members), SNAPSHOT (a member's parameters and Adam state), TRAIN_ROUND (weighted-MLE
 /// model epochs under the coordinator's joint early stopping), ENSEMBLE (install the broadcast ensemble),
-/// ROLLOUT_REQUEST (generate one chunk with the policy it carries), RESYNC (drop the members, HELLO again),
-/// until BYE. docs/protocol.md §8–§10 give the sequences.
+/// ROLLOUT_REQUEST (generate one chunk with the policy it carries or refers to), RESYNC (drop the members, HELLO
+/// again), until BYE. docs/protocol.md §8–§10 give the sequences.
 ///
 /// Ownership: one training thread owns the model; the link owns the socket.
 public final class EnsembleWorker {
@@ -214,7 +214,7 @@ enum WorkerInterruption: Error { case connectionLost }
 
 /// What a worker holds for one run: the config and prepared data, the full ensemble (its own members trained
 /// here, all members replaced by each broadcast), the weighted-MLE trainer, the rollout generator and a policy
-/// whose parameters each rollout request brings.
+/// whose parameters the first rollout request of each generation brings.
 final class WorkerRun {
     let config: AMPLConfig
     /// The members this worker trains now; ASSIGN may change them during the run.
@@ -226,6 +226,9 @@ final class WorkerRun {
     let trainer: WeightedMLETrainer
     let generator: RolloutGenerator
     let policy: ImplicitPolicy
+    /// The run id and policy version of the parameters in `policy`: a ROLLOUT_REQUEST without parameters refers
+    /// to them (the coordinator sends them once per worker and generation).
+    var policyVersion: (runID: UInt64, version: UInt64)?
     /// One chunk's transitions before they go out, (chunkSize · h) rows.
     let chunkBuffer: TransitionBuffer
 
@@ -285,15 +288,15 @@ final class WorkerRun {
         ensemble.elites = body.elites
     }
 
-    /// ROLLOUT_REQUEST: one chunk made with the policy parameters it carries, as a ROLLOUTS message.
+    /// ROLLOUT_REQUEST: one chunk made with the policy parameters it carries, or with those of its policy version
+    /// received earlier, as a ROLLOUTS message.
     func rollouts(for message: ReceivedMessage) throws -> OutgoingMessage {
         let request = try message.body(as: RolloutRequestBody.self)
-        guard message.payload.count == 1, message.payload[0].count == policy.params.count * MemoryLayout<Float>.stride,
-              (1...config.rollout.chunkSize).contains(request.startStates) else {
-            throw RemoteEnsembleError.unexpected("ROLLOUT_REQUEST does not fit this policy (\(policy.params.count) "
-                                                 + "parameters) or chunk size \(config.rollout.chunkSize)")
+        guard (1...config.rollout.chunkSize).contains(request.startStates) else {
+            throw RemoteEnsembleError.unexpected("ROLLOUT_REQUEST for \(request.startStates) start states; chunk size "
+                                                 + "\(config.rollout.chunkSize)")
         }
-        message.payload[0].copyFloats(into: policy.params.values.buffer)
+        try installPolicy(from: message)
         chunkBuffer.removeAll()
         let report = generator.generateChunk(request.chunk, startStates: request.startStates, policy: policy,
                                              starts: data.dataset, horizon: config.rollout.horizon,
@@ -308,6 +311,25 @@ final class WorkerRun {
         return try OutgoingMessage(.rollouts, runID: message.header.runID, version: message.header.version,
                                    body: RolloutsBody(generation: request.generation, chunk: request.chunk, report: report),
                                    payload: frames)
+    }
+}
+
+extension WorkerRun {
+    /// The request's policy parameters into `policy`; a request without them must name the version held.
+    private func installPolicy(from message: ReceivedMessage) throws {
+        let tag = (runID: message.header.runID, version: message.header.version)
+        guard let frame = message.payload.first else {
+            guard let held = policyVersion, held == tag else {
+                throw RemoteEnsembleError.unexpected("ROLLOUT_REQUEST refers to policy version \(tag.version), which "
+                                                     + "this worker was not sent")
+            }
+            return
+        }
+        guard message.payload.count == 1, frame.count == policy.params.count * MemoryLayout<Float>.stride else {
+            throw RemoteEnsembleError.unexpected("ROLLOUT_REQUEST does not fit this policy (\(policy.params.count) parameters)")
+        }
+        frame.copyFloats(into: policy.params.values.buffer)
+        policyVersion = tag
     }
 }
 

@@ -26,7 +26,8 @@ public enum MessageType: UInt16, Sendable, CaseIterable, CustomStringConvertible
     case roundDone = 8
     /// coordinator → worker: the whole ensemble (all members, elites, normalisation statistics, a version).
     case ensemble = 9
-    /// coordinator → worker: policy parameters, their version, and a chunk of start states to roll out from.
+    /// coordinator → worker: a policy version (with its parameters the first time a worker gets it) and a chunk of
+    /// start states to roll out from.
     case rolloutRequest = 10
     /// worker → coordinator: transitions generated for one chunk, tagged with the policy version used.
     case rollouts = 11

@@ -21,6 +21,8 @@ extension RemoteEnsemble {
         var nextChunk = 0
         /// Workers that let a chunk pass the deadline in this generation: the others get chunks first.
         var stuck: Set<PeerIdentity> = []
+        /// Workers that were sent this generation's policy: their next chunks refer to it by version.
+        var holdsPolicy: Set<PeerIdentity> = []
         while total.transitionsAdded < transitions {
             let sizes = RolloutPlan.wave(target: transitions, added: total.transitionsAdded,
                                          chunkSize: config.rollout.chunkSize, horizon: config.rollout.horizon,
@@ -35,7 +37,8 @@ extension RemoteEnsemble {
                 let worker = workers[RolloutPlan.worker(forChunk: chunk, workers: workers.count)]
                 let body = RolloutRequestBody(generation: generation, chunk: chunk, startStates: sizes[chunk - chunks[0]])
                 link.send(try OutgoingMessage(.rolloutRequest, runID: link.runID, version: policyVersion, body: body,
-                                              payload: [parameters]), to: worker)
+                                              payload: holdsPolicy.contains(worker) ? [] : [parameters]), to: worker)
+                holdsPolicy.insert(worker)
                 assigned[chunk] = worker
             }
             for chunk in chunks { try dispatch(chunk) }
@@ -55,6 +58,7 @@ extension RemoteEnsemble {
                     }
                     results[body.chunk] = (body, message)
                 case .reset(let worker):
+                    holdsPolicy.remove(worker)   // if it comes back, it is sent the policy again
                     for (chunk, owner) in assigned where owner == worker && results[chunk] == nil {
                         log("chunk \(chunk) of generation \(generation) goes to another worker (\(worker) was lost)")
                         try dispatch(chunk)

@@ -145,7 +145,8 @@ public struct EnsembleBody: Codable, Equatable, Sendable {
     }
 }
 
-/// ROLLOUT_REQUEST (header `version` = policy version; one float frame: the policy's parameters).
+/// ROLLOUT_REQUEST (header `version` = policy version; one float frame, the policy's parameters, in the first request
+/// of a generation to each worker, none in the others, which use the parameters of that version received before).
 public struct RolloutRequestBody: Codable, Equatable, Sendable {
     /// The rollout generation: it keys the chunk's random streams together with `chunk`.
     public var generation: Int

@@ -72,6 +72,21 @@ struct DistributedRunTests {
         #expect(sent["ENSEMBLE"] == 3 * (1 + rounds), "\(sent)")
     }
 
+    /// The policy goes to each worker once per generation; the other chunk requests refer to it by version and
+    /// carry no parameters. One epoch of 20 iterations with a generation every 10 is 2 generations; 128-state chunks
+    /// make several chunks per worker in each. The smoke preset's policy, (17 + 4) → 32 → 32 → 6, is 7,832 bytes.
+    @Test func thePolicyGoesToEachWorkerOncePerGeneration() throws {
+        let folder = try Self.workFolder("policy")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Self.ampl(["train", "--preset", "smoke", "--seed", "3", "--deterministic", "--set", "schedule.epochs=1",
+                                 "--set", "rollout.chunkSize=128", "--run-dir", "run", "--workers", "2"], in: folder)
+        #expect(run.status == 0, "\(run.output)")
+        let (workers, generations, policyBytes) = (2, 2, 7_832)
+        let requests = try #require(run.output.firstMatch(of: /wire: sent ROLLOUT_REQUEST (\d+) messages, (\d+) bytes/))
+        #expect(Int(requests.1)! > workers * generations, "too few chunks to tell")
+        #expect(Int(requests.2)! < (workers * generations + 1) * policyBytes, "\(requests.0)")
+    }
+
     /// Messages sent per type, from the coordinator's `wire: sent TYPE N messages, B bytes` lines.
     static func messagesSent(in output: String) -> [String: Int] {
         var counts: [String: Int] = [:]
