@@ -18,10 +18,12 @@ public struct BehaviorPolicyInfo: Codable, Sendable, Equatable {
 }
 
 /// A trained SAC actor used as a behaviour policy: it samples a = tanh(μ + σε) (D4RL's datasets were collected
-/// with the stochastic policy), or acts with tanh(μ) when `deterministic`.
+/// with the stochastic policy), or acts with tanh(μ) when `deterministic`. `noiseScale` s samples
+/// a = tanh(μ + s·σε) instead, for datasets with wider action coverage (`ampl dataset make --policy-noise-scale`).
 public final class BehaviorPolicy: Policy, @unchecked Sendable {
     public let info: BehaviorPolicyInfo
     public let deterministic: Bool
+    public let noiseScale: Float
     let actor: TanhGaussianActor
     let params: ParameterBuffer
     let workspace: ActorWorkspace
@@ -29,11 +31,13 @@ public final class BehaviorPolicy: Policy, @unchecked Sendable {
     /// log π of the last action (D4RL's `infos/action_log_probs`).
     public private(set) var lastLogProb: Float = 0
 
-    init(info: BehaviorPolicyInfo, actor: TanhGaussianActor, params: ParameterBuffer, deterministic: Bool) {
+    init(info: BehaviorPolicyInfo, actor: TanhGaussianActor, params: ParameterBuffer, deterministic: Bool,
+         noiseScale: Float = 1) {
         self.info = info
         self.actor = actor
         self.params = params
         self.deterministic = deterministic
+        self.noiseScale = noiseScale
         workspace = actor.makeWorkspace(maxRows: 1)
         observation = FloatStorage(count: info.observationDim)
     }
@@ -42,7 +46,7 @@ public final class BehaviorPolicy: Policy, @unchecked Sendable {
                     into action: UnsafeMutableBufferPointer<Float>) {
         for i in 0..<info.observationDim { observation[i] = obs[i] }
         let a = actor.sample(observation.matrix(rows: 1, cols: info.observationDim), params: params,
-                             workspace: workspace, rng: &rng, deterministic: deterministic)
+                             workspace: workspace, rng: &rng, deterministic: deterministic, noiseScale: noiseScale)
         for d in 0..<info.actionDim { action[d] = a.base[d] }
         lastLogProb = workspace.logProb[0]
     }
@@ -55,7 +59,7 @@ public final class BehaviorPolicy: Policy, @unchecked Sendable {
         try writer.write(to: url)
     }
 
-    public static func load(_ url: URL, deterministic: Bool = false) throws -> BehaviorPolicy {
+    public static func load(_ url: URL, deterministic: Bool = false, noiseScale: Float = 1) throws -> BehaviorPolicy {
         let reader = try CheckpointReader(contentsOf: url)
         let info = try reader.json(BehaviorPolicyInfo.self, "policy.info")
         var layout = ParameterLayout()
@@ -63,7 +67,7 @@ public final class BehaviorPolicy: Policy, @unchecked Sendable {
                                       hidden: info.hidden, layout: &layout)
         let params = ParameterBuffer(name: "actor", layout: layout)
         try reader.restore(params, prefix: "actor")
-        return BehaviorPolicy(info: info, actor: actor, params: params, deterministic: deterministic)
+        return BehaviorPolicy(info: info, actor: actor, params: params, deterministic: deterministic, noiseScale: noiseScale)
     }
 
     /// The actor's weights under D4RL's `metadata/policy/*` names (rlkit's fc0, fc1, last_fc, last_fc_log_std),

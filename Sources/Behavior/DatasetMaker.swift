@@ -21,6 +21,9 @@ public struct DatasetRequest: Sendable {
     /// Environment steps to record (per part for medium-expert, which is medium then expert, as D4RL's is).
     public var steps: Int
     public var seed: UInt64 = 0
+    /// Behaviour kinds: actions are tanh(μ + s·σε) with s = this (1: the policy as trained). Recorded in
+    /// `metadata/policy_noise_scale` when it is not 1.
+    public var policyNoiseScale: Float = 1
 
     public init(env: String, kind: DatasetKind, steps: Int) {
         self.env = env
@@ -36,6 +39,7 @@ public struct DatasetRequest: Sendable {
 public enum DatasetMaker {
     public static func make(_ request: DatasetRequest) throws -> D4RLSteps {
         let spec = try environmentSpec(name: request.env)
+        let scale = request.policyNoiseScale
         switch request.kind {
         case .random:
             return try record(request, kind: .random, parts: partsOf(request, spec: spec) { RandomPolicy(spec: spec) })
@@ -43,15 +47,15 @@ public enum DatasetMaker {
             let name = request.policy ?? "\(spec.name)-\(request.kind.rawValue)"
             _ = try PolicySource.load(name, spec: spec)                    // fail early, on this thread
             return try record(request, kind: request.kind,
-                              parts: partsOf(request, spec: spec) { try PolicySource.load(name, spec: spec) })
+                              parts: partsOf(request, spec: spec) { try PolicySource.load(name, spec: spec, noiseScale: scale) })
         case .mediumExpert:
             let mediumName = request.policy ?? "\(spec.name)-medium", expertName = "\(spec.name)-expert"
             _ = try PolicySource.load(mediumName, spec: spec)
             _ = try PolicySource.load(expertName, spec: spec)
             var expert = request
             expert.seed = request.seed &+ 1
-            let medium = try partsOf(request, spec: spec) { try PolicySource.load(mediumName, spec: spec) }
-            let second = try partsOf(expert, spec: spec) { try PolicySource.load(expertName, spec: spec) }
+            let medium = try partsOf(request, spec: spec) { try PolicySource.load(mediumName, spec: spec, noiseScale: scale) }
+            let second = try partsOf(expert, spec: spec) { try PolicySource.load(expertName, spec: spec, noiseScale: scale) }
             return try record(request, kind: .mediumExpert, parts: medium + second)
         case .mediumReplay:
             return try cutReplay(request, spec: spec)
@@ -105,7 +109,8 @@ public enum DatasetMaker {
             pieces.append(piece)
         }
         var steps = concatenate(pieces)
-        steps.metadata = DatasetMetadata(envName: spec.name, kind: kind.rawValue, algorithm: behavior == nil ? "random" : "SAC")
+        steps.metadata = DatasetMetadata(envName: spec.name, kind: kind.rawValue, algorithm: behavior == nil ? "random" : "SAC",
+                                         policyNoiseScale: request.policyNoiseScale == 1 ? nil : Double(request.policyNoiseScale))
         if !completedReturns.isEmpty {
             steps.metadata.behaviorScore = spec.normalizedScore(completedReturns.reduce(0, +) / Double(completedReturns.count)) / 100
         }

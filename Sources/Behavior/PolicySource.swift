@@ -16,7 +16,8 @@ public enum PolicySource {
     }
 
     /// Resolves `argument` ("random", a bundled name, or a file path) to a policy for `spec`'s environment.
-    public static func load(_ argument: String, spec: EnvironmentSpec, deterministic: Bool = false) throws -> any Policy {
+    public static func load(_ argument: String, spec: EnvironmentSpec, deterministic: Bool = false,
+                            noiseScale: Float = 1) throws -> any Policy {
         if argument == "random" { return RandomPolicy(spec: spec) }
         let url: URL
         if FileManager.default.fileExists(atPath: argument) {
@@ -26,7 +27,7 @@ public enum PolicySource {
         } else {
             throw PolicySourceError.notFound(argument: argument, bundled: bundledNames)
         }
-        let policy = try BehaviorPolicy.load(url, deterministic: deterministic)
+        let policy = try BehaviorPolicy.load(url, deterministic: deterministic, noiseScale: noiseScale)
         guard policy.info.env == spec.name, policy.info.observationDim == spec.observationDimension,
               policy.info.actionDim == spec.actionDimension else {
             throw PolicySourceError.wrongEnvironment(path: url.path, policyEnv: policy.info.env, env: spec.name)

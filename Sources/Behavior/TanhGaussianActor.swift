@@ -22,10 +22,11 @@ public struct TanhGaussianActor: Sendable {
     public func makeWorkspace(maxRows: Int) -> ActorWorkspace { ActorWorkspace(actor: self, maxRows: maxRows) }
 
     // sample: observations (B, S) → actions (B, A) in ws.actions, log π (B) in ws.logProb.
-    // With `deterministic`, a = tanh(μ) and log π is not computed.
+    // With `deterministic`, a = tanh(μ) and log π is not computed. `noiseScale` s widens the Gaussian to
+    // N(μ, (s·σ)²) (dataset recording only; log π is then the widened policy's); s = 1 is the policy itself.
     @discardableResult
     public func sample(_ observations: Matrix, params: ParameterBuffer, workspace ws: ActorWorkspace,
-                       rng: inout RandomStream, deterministic: Bool = false) -> Matrix {
+                       rng: inout RandomStream, deterministic: Bool = false, noiseScale: Float = 1) -> Matrix {
         let rows = observations.rows, a = actionDim
         ws.rows = rows
         let out = mlp.forward(observations, params: params, workspace: ws.mlp)          // (B, 2A)
@@ -37,7 +38,8 @@ public struct TanhGaussianActor: Sendable {
             var logProb: Float = 0
             for d in 0..<a {
                 let mean = out[i, d]
-                let logStd = min(max(out[i, a + d], Self.logStdRange.lowerBound), Self.logStdRange.upperBound)
+                var logStd = min(max(out[i, a + d], Self.logStdRange.lowerBound), Self.logStdRange.upperBound)
+                if noiseScale != 1 { logStd += Foundation.log(noiseScale) }
                 let sigma = Foundation.exp(logStd)
                 let eps = noise[i, d]
                 let u = mean + sigma * eps

@@ -30,7 +30,8 @@ public enum D4RLFile {
                     envName: try file.readOptional("metadata/env") { try file.readString($0) },
                     kind: try file.readOptional("metadata/kind") { try file.readString($0) },
                     algorithm: try file.readOptional("metadata/algorithm") { try file.readString($0) },
-                    behaviorScore: try file.readOptional("metadata/behavior_score") { try file.readDouble($0) }),
+                    behaviorScore: try file.readOptional("metadata/behavior_score") { try file.readDouble($0) },
+                    policyNoiseScale: try file.readOptional("metadata/policy_noise_scale") { try file.readDouble($0) }),
                 policyArrays: try file.readPolicyArrays())
             try steps.validate(path: path)
             return steps
@@ -64,6 +65,7 @@ public enum D4RLFile {
                 if let kind = metadata.kind { try file.writeString("metadata/kind", kind) }
                 if let algorithm = metadata.algorithm { try file.writeString("metadata/algorithm", algorithm) }
                 if let score = metadata.behaviorScore { try file.writeDouble("metadata/behavior_score", score) }
+                if let scale = metadata.policyNoiseScale { try file.writeDouble("metadata/policy_noise_scale", scale) }
                 for (name, array) in steps.policyArrays.sorted(by: { $0.key < $1.key }) {
                     try file.writeFloats("metadata/policy/" + name, array)
                 }

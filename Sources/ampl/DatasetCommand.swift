@@ -54,6 +54,7 @@ struct DatasetInfoCommand: ParsableCommand {
         row("algorithm", metadata.algorithm ?? "(not recorded)")
         row("behaviour score", metadata.behaviorScore.map { "\(number($0 * 100)) (D4RL-normalised, ×100)" }
             ?? "(not recorded)")
+        if let scale = metadata.policyNoiseScale { row("policy noise", "×\(number(scale)) the behaviour policy's") }
         if let steps = summary.steps { row("steps", "\(steps) rows in the file") }
         row("transitions", "\(summary.transitions) for training, S = \(summary.observationDim), A = \(summary.actionDim)")
         row("episodes", "\(summary.episodes) started, \(summary.completeEpisodes) complete")

@@ -35,11 +35,21 @@ struct DatasetMakeCommand: ParsableCommand {
     @Option(help: "Seed of start states and policy noise.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Factor on the behaviour policy's Gaussian noise (medium, expert, medium-expert).",
+                               discussion: "Above 1 gives wider action coverage than the policy's own; docs/datasets.md."))
+    var policyNoiseScale: Float = 1
+
     @Option(help: "Output file (.hdf5).")
     var out: String
 
     func validate() throws {
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        guard policyNoiseScale > 0, policyNoiseScale.isFinite else {
+            throw ValidationError("--policy-noise-scale must be a positive number, got \(policyNoiseScale)")
+        }
+        guard policyNoiseScale == 1 || [.medium, .expert, .mediumExpert].contains(kind) else {
+            throw ValidationError("--policy-noise-scale applies to medium, expert and medium-expert, not \(kind.rawValue)")
+        }
     }
 
     func run() throws {
@@ -48,6 +58,7 @@ struct DatasetMakeCommand: ParsableCommand {
         request.policy = policy
         request.replay = replay
         request.seed = seed
+        request.policyNoiseScale = policyNoiseScale
         let start = Date()
         let dataset = try DatasetMaker.make(request)
         try D4RLFile.write(dataset, to: out)

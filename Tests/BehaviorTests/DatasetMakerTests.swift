@@ -1,6 +1,7 @@
 import Datasets
 import Environments
 import Foundation
+import Numerics
 import TestSupport
 import Testing
 @testable import Behavior
@@ -73,6 +74,37 @@ struct DatasetMakerTests {
         let score = try #require(made.metadata.behaviorScore) * 100
         #expect(score > 30 && score < 60, "behaviour score \(score)")
         #expect(made.policyArrays["last_fc/weight"]?.shape == [6, 256])
+    }
+
+    /// `--policy-noise-scale 3` records actions three times as far (in pre-tanh terms) from the policy's mean
+    /// as the policy itself, and says so in `metadata/policy_noise_scale`.
+    @Test func policyNoiseScaleWidensTheActionsAndIsRecorded() throws {
+        func made(scale: Float) throws -> D4RLSteps {
+            var request = DatasetRequest(env: "halfcheetah", kind: .medium, steps: 600)
+            request.seed = 1
+            request.policyNoiseScale = scale
+            return try DatasetMaker.make(request)
+        }
+        let mean = try PolicySource.load("halfcheetah-medium", spec: HalfCheetah.spec, deterministic: true)
+        func distanceFromMean(_ steps: D4RLSteps) -> Double {
+            var total = 0.0, action = [Float](repeating: 0, count: steps.actions.cols)
+            var rng = RandomStream(seed: 0, purpose: .test)
+            for i in 0..<steps.count {
+                let row = Array(steps.observations.values[(i * steps.observations.cols)..<((i + 1) * steps.observations.cols)])
+                row.withUnsafeBufferPointer { o in action.withUnsafeMutableBufferPointer { mean.act(observation: o, rng: &rng, into: $0) } }
+                for d in 0..<action.count { total += Double(abs(steps.actions.values[i * action.count + d] - action[d])) }
+            }
+            return total / Double(steps.count * action.count)
+        }
+        let narrow = try made(scale: 1), wide = try made(scale: 3)
+        #expect(narrow.metadata.policyNoiseScale == nil && wide.metadata.policyNoiseScale == 3)
+        let (d1, d3) = (distanceFromMean(narrow), distanceFromMean(wide))
+        #expect(d3 > 2 * d1, "mean |a − tanh(μ)|: \(d1) at scale 1, \(d3) at scale 3")
+
+        let path = temporaryPath("noise")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try D4RLFile.write(wide, to: path)
+        #expect(try D4RLFile.read(path).metadata.policyNoiseScale == 3)
     }
 
     @Test func policyErrorsNameTheProblem() {
