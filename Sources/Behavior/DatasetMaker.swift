@@ -40,6 +40,10 @@ public enum DatasetMaker {
     public static func make(_ request: DatasetRequest) throws -> D4RLSteps {
         let spec = try environmentSpec(name: request.env)
         let scale = request.policyNoiseScale
+        guard scale > 0, scale.isFinite else { throw DatasetMakerError.badNoiseScale(scale) }
+        guard scale == 1 || [.medium, .expert, .mediumExpert].contains(request.kind) else {
+            throw DatasetMakerError.noiseScaleWithoutPolicy(kind: request.kind)
+        }
         switch request.kind {
         case .random:
             return try record(request, kind: .random, parts: partsOf(request, spec: spec) { RandomPolicy(spec: spec) })
@@ -194,9 +198,15 @@ public enum DatasetMaker {
 
 public enum DatasetMakerError: Error, CustomStringConvertible, Equatable {
     case replayNeeded(env: String)
+    case badNoiseScale(Float)
+    case noiseScaleWithoutPolicy(kind: DatasetKind)
 
     public var description: String {
         switch self {
+        case let .badNoiseScale(scale):
+            return "--policy-noise-scale must be a positive number, got \(scale)"
+        case let .noiseScaleWithoutPolicy(kind):
+            return "--policy-noise-scale applies to medium, expert and medium-expert, not \(kind.rawValue)"
         case let .replayNeeded(env):
             return "medium-replay needs --replay: the replay.hdf5 of the `ampl behavior train --env \(env)` run that "
                 + "made the medium policy"

@@ -34,12 +34,13 @@ public struct TanhGaussianActor: Sendable {
         if deterministic { noise.fill(0) } else { rng.fillNormal(noise.buffer) }
         let actions = ws.actions.matrix(rows: rows, cols: a)
         let halfLog2Pi = Float(0.5 * Foundation.log(2 * Double.pi))
+        let logNoiseScale = Foundation.log(noiseScale)
         for i in 0..<rows {
             var logProb: Float = 0
             for d in 0..<a {
                 let mean = out[i, d]
                 var logStd = min(max(out[i, a + d], Self.logStdRange.lowerBound), Self.logStdRange.upperBound)
-                if noiseScale != 1 { logStd += Foundation.log(noiseScale) }
+                if noiseScale != 1 { logStd += logNoiseScale }
                 let sigma = Foundation.exp(logStd)
                 let eps = noise[i, d]
                 let u = mean + sigma * eps

@@ -44,12 +44,6 @@ struct DatasetMakeCommand: ParsableCommand {
 
     func validate() throws {
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
-        guard policyNoiseScale > 0, policyNoiseScale.isFinite else {
-            throw ValidationError("--policy-noise-scale must be a positive number, got \(policyNoiseScale)")
-        }
-        guard policyNoiseScale == 1 || [.medium, .expert, .mediumExpert].contains(kind) else {
-            throw ValidationError("--policy-noise-scale applies to medium, expert and medium-expert, not \(kind.rawValue)")
-        }
     }
 
     func run() throws {

@@ -105,6 +105,13 @@ struct DatasetMakerTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try D4RLFile.write(wide, to: path)
         #expect(try D4RLFile.read(path).metadata.policyNoiseScale == 3)
+
+        var random = DatasetRequest(env: "halfcheetah", kind: .random, steps: 10)
+        random.policyNoiseScale = 2
+        #expect(throws: DatasetMakerError.noiseScaleWithoutPolicy(kind: .random)) { try DatasetMaker.make(random) }
+        var negative = DatasetRequest(env: "halfcheetah", kind: .medium, steps: 10)
+        negative.policyNoiseScale = -1
+        #expect(throws: DatasetMakerError.badNoiseScale(-1)) { try DatasetMaker.make(negative) }
     }
 
     @Test func policyErrorsNameTheProblem() {
