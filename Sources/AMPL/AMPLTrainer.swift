@@ -39,7 +39,7 @@ public final class AMPLTrainer {
         let resolved = config.actorCritic
         self.backend = try backend ?? LocalEnsemble(config: config, data: data.dataset, termination: data.termination)
         learner = ActorCriticGAN(observationDim: s, actionDim: a, maxAction: data.spec.actionHigh[0], config: resolved,
-                                 seed: config.seed)
+                                 observationScaling: data.observationScaling, seed: config.seed)
         estimator = MIWEstimator(observationDim: s, actionDim: a, config: config.miw, seed: config.seed)
         let schedule = config.schedule
         generated = TransitionBuffer(capacity: config.rollout.transitionsPerIteration * schedule.itersPerEpoch

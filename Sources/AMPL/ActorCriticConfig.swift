@@ -51,6 +51,11 @@ public struct ActorCriticConfig: Codable, Sendable, Equatable {
     /// Hidden widths of the discriminator.
     public var discriminatorHidden = [400, 300]
 
+    /// Z-score the state inputs of the actor, the critic and the discriminator with the dataset's per-column
+    /// mean and std (the statistics the dynamics model uses for s). `false` feeds raw states, as the reference
+    /// does; see docs/algorithm.md for why `quick` turns it on.
+    public var normalizeStates = false
+
     /// Evaluation draws this many actor samples per state and executes the one with the highest min(Q1, Q2).
     public var evaluationCandidates = 10
 

@@ -12,6 +12,7 @@ import Numerics
 ///                               heads at (s', πᵗ(s'));  Huber(Q1, y) + Huber(Q2, y);  clip 0.1;  Adam
 ///     2. GAN batches            fake = [s_f, ũ] stacked on [ŝ', ũ'] (non-terminal model next states);
 ///                               real = dataset [s, atanh(a / maxAction)], as many rows
+///                               (every state column z-scored when `observationScaling` is set)
 ///     3. actor loss             L_G = BCE(D(fake), 1);  L_π = L_G (warm start) or −(λ/Q̄_abs)·mean min Q(s_b, π(s_b)) + L_G;
 ///                               backward and Adam only when `updateActor`
 ///     4. discriminator step     L_D = ½[BCE(D(real), y ~ U[0.8, 1)) + BCE(D(fake), 0)]
@@ -26,6 +27,9 @@ public final class ActorCriticGAN: @unchecked Sendable {
     public let observationDim: Int
     public let actionDim: Int
     public let maxAction: Float
+    /// The dataset z-scoring of states that the actor, the critic and the discriminator apply to their state
+    /// inputs when `config.normalizeStates` is on; nil feeds raw states, as the reference does.
+    public let observationScaling: InputScaling?
     public let actor: ImplicitPolicy
     public let actorTarget: ImplicitPolicy
     public let critic: TwinCritic
@@ -64,17 +68,20 @@ public final class ActorCriticGAN: @unchecked Sendable {
     let actionGradient: FloatStorage   // ∂L_π/∂a at s_b (B, A)
 
     public init(observationDim: Int, actionDim: Int, maxAction: Float, config: ActorCriticConfig,
-                random: inout RandomStream) {
+                observationScaling: InputScaling? = nil, random: inout RandomStream) {
         self.config = config
+        self.observationScaling = observationScaling
         self.observationDim = observationDim
         self.actionDim = actionDim
         self.maxAction = maxAction
         actor = ImplicitPolicy(name: "actor", observationDim: observationDim, actionDim: actionDim, maxAction: maxAction,
                                hidden: config.actorHidden, noiseDim: config.effectiveNoiseDim(observationDim: observationDim),
-                               noiseStd: config.noiseStd, noiseClamp: config.noiseClamp)
+                               noiseStd: config.noiseStd, noiseClamp: config.noiseClamp,
+                               observationScaling: observationScaling)
         actor.initialize(random: &random)
         actorTarget = actor.copy(name: "actor-target")
-        critic = TwinCritic(name: "critic", observationDim: observationDim, actionDim: actionDim, hidden: config.criticHidden)
+        critic = TwinCritic(name: "critic", observationDim: observationDim, actionDim: actionDim, hidden: config.criticHidden,
+                            observationScaling: observationScaling)
         critic.initialize(random: &random)
         criticTarget = critic.copy(name: "critic-target")
         discriminator = Discriminator(observationDim: observationDim, actionDim: actionDim, hidden: config.discriminatorHidden)
@@ -112,9 +119,11 @@ public final class ActorCriticGAN: @unchecked Sendable {
     }
 
     /// A learner whose networks are initialised from the run seed's `.initialization` stream (index 0, "learner").
-    public convenience init(observationDim: Int, actionDim: Int, maxAction: Float, config: ActorCriticConfig, seed: UInt64) {
+    public convenience init(observationDim: Int, actionDim: Int, maxAction: Float, config: ActorCriticConfig,
+                            observationScaling: InputScaling? = nil, seed: UInt64) {
         var random = RandomStream(seed: seed, purpose: .initialization, 0)
-        self.init(observationDim: observationDim, actionDim: actionDim, maxAction: maxAction, config: config, random: &random)
+        self.init(observationDim: observationDim, actionDim: actionDim, maxAction: maxAction, config: config,
+                  observationScaling: observationScaling, random: &random)
     }
 
     /// The online actor, as model rollouts see it (spec §5.1: per-row actions with fresh noise).
@@ -191,12 +200,12 @@ public final class ActorCriticGAN: @unchecked Sendable {
             kept += 1
         }
         let fake = fakeWorkspace.input(rows: b + kept)
-        fake.rows(0, b).setColumns(0, from: states)
+        fake.rows(0, b).setColumns(0, from: states, scaledBy: observationScaling)
         fake.rows(0, b).setColumns(s, from: raw)
         if kept > 0 {
             let keptStates = keptNext.matrix(rows: kept, cols: s)
             let nextRaw = actor.forward(keptStates, workspace: nextActorWorkspace, random: &random.policyNoise).raw
-            fake.rows(b, kept).setColumns(0, from: keptStates)
+            fake.rows(b, kept).setColumns(0, from: keptStates, scaledBy: observationScaling)
             fake.rows(b, kept).setColumns(s, from: nextRaw)
         }
         return b + kept
@@ -207,7 +216,7 @@ public final class ActorCriticGAN: @unchecked Sendable {
         precondition(pairs.size >= rows, "real batch needs \(rows) dataset rows, got \(pairs.size)")
         let s = observationDim, a = actionDim, bound = config.atanhClamp
         let real = realWorkspace.input(rows: rows)
-        real.setColumns(0, from: pairs.observations.rows(0, rows))
+        real.setColumns(0, from: pairs.observations.rows(0, rows), scaledBy: observationScaling)
         for i in 0..<rows {
             for j in 0..<a {
                 let scaled = min(max(pairs.actions[i, j] / maxAction, -bound), bound)

@@ -6,9 +6,10 @@ import Numerics
 /// The implicit actor π (algorithm spec §3.2): a deterministic MLP of the state and a noise vector,
 ///
 ///     ε = clamp(σ·n, −c, c),  n ~ N(0, I_k)            fresh on every forward pass, per row
-///     u = MLP(concat(s, ε))                            S + k → 400 → 300 → A, LeakyReLU(0.01)
+///     u = MLP(concat(z(s), ε))                         S + k → 400 → 300 → A, LeakyReLU(0.01)
 ///     a = maxAction · tanh(u)
 ///
+/// z is the identity as in the reference, or the dataset z-scoring of `observationScaling` (docs/algorithm.md).
 /// Both the raw action u (the discriminator's input) and the executed action a are outputs. Used as the actor,
 /// as the actor target (a second instance), by the MIW estimator, by evaluation and by model rollouts.
 ///
@@ -24,6 +25,8 @@ public final class ImplicitPolicy: RolloutPolicy, @unchecked Sendable {
     /// c
     public let noiseClamp: Float
     public let maxAction: Float
+    /// z-scoring of s before the MLP; nil feeds raw states (the reference).
+    public let observationScaling: InputScaling?
     public let mlp: MLP
     public let params: ParameterBuffer
     /// The workspace behind `act(observations:into:random:)`, grown when a larger batch arrives.
@@ -31,7 +34,7 @@ public final class ImplicitPolicy: RolloutPolicy, @unchecked Sendable {
 
     /// A zero-initialised policy; call `initialize(random:)` or copy values into `params`.
     public init(name: String, observationDim: Int, actionDim: Int, maxAction: Float, hidden: [Int], noiseDim: Int,
-                noiseStd: Float, noiseClamp: Float) {
+                noiseStd: Float, noiseClamp: Float, observationScaling: InputScaling? = nil) {
         precondition(noiseDim >= 1, "the implicit policy needs at least one noise input")
         self.observationDim = observationDim
         self.actionDim = actionDim
@@ -39,6 +42,7 @@ public final class ImplicitPolicy: RolloutPolicy, @unchecked Sendable {
         self.noiseStd = noiseStd
         self.noiseClamp = noiseClamp
         self.maxAction = maxAction
+        self.observationScaling = observationScaling
         var layout = ParameterLayout()
         mlp = MLP("policy", sizes: [observationDim + noiseDim] + hidden + [actionDim], hidden: .leakyReLU, layout: &layout)
         params = ParameterBuffer(name: name, layout: layout)
@@ -48,7 +52,7 @@ public final class ImplicitPolicy: RolloutPolicy, @unchecked Sendable {
     public func copy(name: String) -> ImplicitPolicy {
         let other = ImplicitPolicy(name: name, observationDim: observationDim, actionDim: actionDim, maxAction: maxAction,
                                    hidden: mlp.layers.dropLast().map(\.outputs), noiseDim: noiseDim, noiseStd: noiseStd,
-                                   noiseClamp: noiseClamp)
+                                   noiseClamp: noiseClamp, observationScaling: observationScaling)
         other.params.copyValues(from: params)
         return other
     }
@@ -71,7 +75,7 @@ public final class ImplicitPolicy: RolloutPolicy, @unchecked Sendable {
         random.fillNormal(noise.buffer, std: noiseStd)
         for i in 0..<noise.count { noise.base[i] = min(max(noise.base[i], -noiseClamp), noiseClamp) }
         let input = ws.input.matrix(rows: rows, cols: observationDim + noiseDim)
-        input.setColumns(0, from: observations)
+        input.setColumns(0, from: observations, scaledBy: observationScaling)
         input.setColumns(observationDim, from: noise)
         let raw = mlp.forward(input, params: params, workspace: ws.mlp)
         let actions = ws.actions.matrix(rows: rows, cols: actionDim)

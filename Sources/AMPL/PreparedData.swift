@@ -2,6 +2,7 @@ import Datasets
 import Dynamics
 import Environments
 import Foundation
+import Networks
 import Numerics
 
 /// The offline data as the learners use it (spec ampl-algorithm §3.1): rewards rescaled to about [0, 1],
@@ -16,6 +17,9 @@ public struct PreparedData {
     public let startStateCount: Int
     /// D4RL-normalised score ×100 of the dataset's complete episodes, if the file records it.
     public let behaviorScore: Double?
+    /// The z-scoring of states for the actor, critic and discriminator (`actorCritic.normalizeStates`): the
+    /// dataset's per-column mean and std of s, as the dynamics model computes them. nil when off.
+    public let observationScaling: InputScaling?
 
     public init(path: String, config: AMPLConfig) throws {
         let loaded = try OfflineDataset.load(path)
@@ -25,6 +29,12 @@ public struct PreparedData {
                                                       actionDim: spec.actionDimension))
         dataset = loaded.replacingRewards(loaded.rescaledRewards())
         behaviorScore = loaded.metadata.behaviorScore.map { $0 * 100 }
+        if config.actorCritic.normalizeStates {
+            let statistics = ModelNormalization.fit(dataset), s = spec.observationDimension
+            observationScaling = InputScaling(mean: Array(statistics.inputMean[0..<s]), std: Array(statistics.inputStd[0..<s]))
+        } else {
+            observationScaling = nil
+        }
 
         // Reward guard on the rescaled rewards: max(|r̃_min − 10σ|, |r̃_max + 10σ|).
         let rewards = dataset.rewards

@@ -3,20 +3,23 @@ import Numerics
 
 /// The twin critic (algorithm spec §3.2, §3.6): two independent heads over concat(s, a), each
 /// S + A → 400 → 300 → 1 with LeakyReLU(0.01), in ONE parameter buffer, so that one Adam and one global
-/// gradient-norm clip cover both heads. The critic target and the MIW estimator's copy Q̃ are further instances.
+/// gradient-norm clip cover both heads. States may be z-scored on the way in (`observationScaling`). The critic target and the MIW estimator's copy Q̃ are further instances.
 ///
 /// Ownership: `params` is written only by the thread that trains the critic; callers evaluate through their
 /// own `TwinCriticWorkspace`.
 public final class TwinCritic: @unchecked Sendable {
     public let observationDim: Int
     public let actionDim: Int
+    /// z-scoring of s before the heads; nil feeds raw states (the reference).
+    public let observationScaling: InputScaling?
     public let heads: [MLP]
     public let params: ParameterBuffer
 
     /// A zero-initialised critic; call `initialize(random:)` or copy values into `params`.
-    public init(name: String, observationDim: Int, actionDim: Int, hidden: [Int]) {
+    public init(name: String, observationDim: Int, actionDim: Int, hidden: [Int], observationScaling: InputScaling? = nil) {
         self.observationDim = observationDim
         self.actionDim = actionDim
+        self.observationScaling = observationScaling
         var layout = ParameterLayout()
         heads = (1...2).map { MLP("q\($0)", sizes: [observationDim + actionDim] + hidden + [1], hidden: .leakyReLU,
                                   layout: &layout) }
@@ -26,7 +29,7 @@ public final class TwinCritic: @unchecked Sendable {
     /// The same architecture under another name, with a copy of this critic's values.
     public func copy(name: String) -> TwinCritic {
         let other = TwinCritic(name: name, observationDim: observationDim, actionDim: actionDim,
-                               hidden: heads[0].layers.dropLast().map(\.outputs))
+                               hidden: heads[0].layers.dropLast().map(\.outputs), observationScaling: observationScaling)
         other.params.copyValues(from: params)
         return other
     }
@@ -87,10 +90,12 @@ public final class TwinCriticWorkspace: @unchecked Sendable {
     let heads: [MLPWorkspace]
     let inputGradients: [FloatStorage]   // (maxRows, S + A) per head
     let observationDim: Int
+    let observationScaling: InputScaling?
 
     init(critic: TwinCritic, maxRows: Int) {
         self.maxRows = maxRows
         observationDim = critic.observationDim
+        observationScaling = critic.observationScaling
         let width = critic.observationDim + critic.actionDim
         self.width = width
         input = FloatStorage(count: maxRows * width)
@@ -102,7 +107,7 @@ public final class TwinCriticWorkspace: @unchecked Sendable {
         precondition(observations.rows == actions.rows && observations.cols + actions.cols == width,
                      "critic input: s \(observations.rows)×\(observations.cols), a \(actions.rows)×\(actions.cols)")
         let input = self.input.matrix(rows: observations.rows, cols: width)
-        input.setColumns(0, from: observations)
+        input.setColumns(0, from: observations, scaledBy: observationScaling)
         input.setColumns(observationDim, from: actions)
         return input
     }

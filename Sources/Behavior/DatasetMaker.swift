@@ -21,9 +21,10 @@ public struct DatasetRequest: Sendable {
     /// Environment steps to record (per part for medium-expert, which is medium then expert, as D4RL's is).
     public var steps: Int
     public var seed: UInt64 = 0
-    /// Behaviour kinds: actions are tanh(μ + s·σε) with s = this (1: the policy as trained). Recorded in
-    /// `metadata/policy_noise_scale` when it is not 1.
-    public var policyNoiseScale: Float = 1
+    /// Behaviour kinds: actions are tanh(μ + s·σε) with s = this (1: the policy as trained); nil means the
+    /// policy's standard scale (`PolicySource.standardNoiseScale`: 2 for the bundled halfcheetah-medium, else 1).
+    /// Recorded in `metadata/policy_noise_scale` when it is not 1.
+    public var policyNoiseScale: Float?
 
     public init(env: String, kind: DatasetKind, steps: Int) {
         self.env = env
@@ -39,21 +40,26 @@ public struct DatasetRequest: Sendable {
 public enum DatasetMaker {
     public static func make(_ request: DatasetRequest) throws -> D4RLSteps {
         let spec = try environmentSpec(name: request.env)
-        let scale = request.policyNoiseScale
-        guard scale > 0, scale.isFinite else { throw DatasetMakerError.badNoiseScale(scale) }
-        guard scale == 1 || [.medium, .expert, .mediumExpert].contains(request.kind) else {
-            throw DatasetMakerError.noiseScaleWithoutPolicy(kind: request.kind)
+        if let scale = request.policyNoiseScale {
+            guard scale > 0, scale.isFinite else { throw DatasetMakerError.badNoiseScale(scale) }
+            guard scale == 1 || [.medium, .expert, .mediumExpert].contains(request.kind) else {
+                throw DatasetMakerError.noiseScaleWithoutPolicy(kind: request.kind)
+            }
         }
+        var request = request
+        let policyName = request.policy ?? "\(spec.name)-\(request.kind == .mediumExpert ? "medium" : request.kind.rawValue)"
+        let scale = request.policyNoiseScale ?? (request.kind == .random || request.kind == .mediumReplay
+                                                 ? 1 : PolicySource.standardNoiseScale(policyName))
+        request.policyNoiseScale = scale
         switch request.kind {
         case .random:
             return try record(request, kind: .random, parts: partsOf(request, spec: spec) { RandomPolicy(spec: spec) })
         case .medium, .expert:
-            let name = request.policy ?? "\(spec.name)-\(request.kind.rawValue)"
-            _ = try PolicySource.load(name, spec: spec)                    // fail early, on this thread
+            _ = try PolicySource.load(policyName, spec: spec)                    // fail early, on this thread
             return try record(request, kind: request.kind,
-                              parts: partsOf(request, spec: spec) { try PolicySource.load(name, spec: spec, noiseScale: scale) })
+                              parts: partsOf(request, spec: spec) { try PolicySource.load(policyName, spec: spec, noiseScale: scale) })
         case .mediumExpert:
-            let mediumName = request.policy ?? "\(spec.name)-medium", expertName = "\(spec.name)-expert"
+            let mediumName = policyName, expertName = "\(spec.name)-expert"
             _ = try PolicySource.load(mediumName, spec: spec)
             _ = try PolicySource.load(expertName, spec: spec)
             var expert = request
@@ -114,7 +120,7 @@ public enum DatasetMaker {
         }
         var steps = concatenate(pieces)
         steps.metadata = DatasetMetadata(envName: spec.name, kind: kind.rawValue, algorithm: behavior == nil ? "random" : "SAC",
-                                         policyNoiseScale: request.policyNoiseScale == 1 ? nil : Double(request.policyNoiseScale))
+                                         policyNoiseScale: request.policyNoiseScale.flatMap { $0 == 1 ? nil : Double($0) })
         if !completedReturns.isEmpty {
             steps.metadata.behaviorScore = spec.normalizedScore(completedReturns.reduce(0, +) / Double(completedReturns.count)) / 100
         }

@@ -11,6 +11,15 @@ public enum PolicySource {
         return files.filter { $0.hasSuffix(".ckpt") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// The factor on a bundled policy's Gaussian noise with which `ampl dataset make` records it unless told
+    /// otherwise. D4RL recorded its medium data with the SAC policy's own noise; our HalfCheetah SAC policy is
+    /// much narrower than D4RL's (41% of its actions beyond ±0.95), and on its own-noise file no Q-driven learner,
+    /// not even an independent TD3+BC, improves on behaviour cloning. Twice its noise gives D4RL-like coverage
+    /// (docs/datasets.md, docs/results.md). Every other policy: 1.
+    public static func standardNoiseScale(_ name: String) -> Float {
+        ["halfcheetah-medium": 2][name] ?? 1
+    }
+
     public static func bundledURL(_ name: String) -> URL? {
         Bundle.module.url(forResource: name, withExtension: "ckpt", subdirectory: "policies")
     }

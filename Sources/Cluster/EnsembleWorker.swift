@@ -259,7 +259,7 @@ final class WorkerRun {
         policy = ImplicitPolicy(name: "rollout-policy", observationDim: s, actionDim: a,
                                 maxAction: data.spec.actionHigh[0], hidden: actor.actorHidden,
                                 noiseDim: actor.effectiveNoiseDim(observationDim: s), noiseStd: actor.noiseStd,
-                                noiseClamp: actor.noiseClamp)
+                                noiseClamp: actor.noiseClamp, observationScaling: data.observationScaling)
         chunkBuffer = TransitionBuffer(capacity: config.rollout.chunkSize * config.rollout.horizon,
                                        observationDim: s, actionDim: a)
     }

@@ -36,8 +36,9 @@ struct DatasetMakeCommand: ParsableCommand {
     var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp("Factor on the behaviour policy's Gaussian noise (medium, expert, medium-expert).",
-                               discussion: "Above 1 gives wider action coverage than the policy's own; docs/datasets.md."))
-    var policyNoiseScale: Float = 1
+                               discussion: "Default: the policy's standard scale, 2 for the bundled halfcheetah-medium and 1 "
+                                   + "otherwise. Above 1 gives wider action coverage than the policy's own; docs/datasets.md."))
+    var policyNoiseScale: Float?
 
     @Option(help: "Output file (.hdf5).")
     var out: String

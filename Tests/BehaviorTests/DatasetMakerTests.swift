@@ -106,6 +106,11 @@ struct DatasetMakerTests {
         try D4RLFile.write(wide, to: path)
         #expect(try D4RLFile.read(path).metadata.policyNoiseScale == 3)
 
+        // Without a scale, each bundled policy is recorded at its standard scale: twice the noise for
+        // halfcheetah-medium (D4RL-like action coverage), the policy's own for the others.
+        #expect(try DatasetMaker.make(DatasetRequest(env: "halfcheetah", kind: .medium, steps: 20)).metadata.policyNoiseScale == 2)
+        #expect(try DatasetMaker.make(DatasetRequest(env: "hopper", kind: .medium, steps: 20)).metadata.policyNoiseScale == nil)
+
         var random = DatasetRequest(env: "halfcheetah", kind: .random, steps: 10)
         random.policyNoiseScale = 2
         #expect(throws: DatasetMakerError.noiseScaleWithoutPolicy(kind: .random)) { try DatasetMaker.make(random) }
