@@ -12,7 +12,7 @@ public struct Preset: Sendable {
     public static let paper = Preset(name: "paper", summary: "the paper run (spec §4): 1000 epochs × 1000 iterations", yaml: "{}")
 
     public static let quick = Preset(
-        name: "quick", summary: "about 35–45 minutes on 2 cores: 60 epochs of 500 iterations, 3 model rounds, z-scored states",
+        name: "quick", summary: "under 45 minutes on 2 cores: 60 epochs of 500 iterations, 3 model rounds, z-scored states",
         yaml: """
             # 30,000 AC iterations (60 epochs × 500) with paper-sized networks and batches. Model rounds every 20
             # epochs (e = 0, 20, 40) with 5,000 ω steps each; rollouts every 25 iterations keep the paper's 128
