@@ -84,6 +84,7 @@ public struct Preset: Sendable {
               rolloutGenerationFreq: 10
               miwStepsPerRound: 20
             actorCritic:
+              normalizeStates: true       # as in quick and demo; workers must compute the same scaling
               batchSize: 64
               noiseDim: 4
               actorHidden: [32, 32]
