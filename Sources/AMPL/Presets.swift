@@ -29,7 +29,7 @@ public struct Preset: Sendable {
               miwStepsPerRound: 5000
             # States z-scored at the actor's, critic's and discriminator's inputs (a deviation from the reference,
             # docs/algorithm.md): with raw HalfCheetah states the discriminator barely tells real from fake, and the
-            # GAN-only clone scores 1–7 after 10,000 iterations instead of 24–36.
+            # GAN-only clone scores 1–7 over its first 10,000 iterations instead of 11–36.
             actorCritic:
               normalizeStates: true
             # Five evaluation episodes per epoch instead of ten: evaluation is a tenth of the run otherwise.

@@ -3,7 +3,8 @@ import Numerics
 
 /// The twin critic (algorithm spec §3.2, §3.6): two independent heads over concat(s, a), each
 /// S + A → 400 → 300 → 1 with LeakyReLU(0.01), in ONE parameter buffer, so that one Adam and one global
-/// gradient-norm clip cover both heads. States may be z-scored on the way in (`observationScaling`). The critic target and the MIW estimator's copy Q̃ are further instances.
+/// gradient-norm clip cover both heads. States may be z-scored on the way in (`observationScaling`). The critic
+/// target and the MIW estimator's copy Q̃ are further instances.
 ///
 /// Ownership: `params` is written only by the thread that trains the critic; callers evaluate through their
 /// own `TwinCriticWorkspace`.
@@ -44,7 +45,7 @@ public final class TwinCritic: @unchecked Sendable {
     // forward: s (B, S), a (B, A) → Q1, Q2 (B, 1) each, views into the workspace.
     @discardableResult
     public func forward(observations: Matrix, actions: Matrix, workspace ws: TwinCriticWorkspace) -> (q1: Matrix, q2: Matrix) {
-        let input = ws.setInput(observations: observations, actions: actions)
+        let input = ws.setInput(observations: observations, actions: actions, scaling: observationScaling)
         return (heads[0].forward(input, params: params, workspace: ws.heads[0]),
                 heads[1].forward(input, params: params, workspace: ws.heads[1]))
     }
@@ -52,7 +53,7 @@ public final class TwinCritic: @unchecked Sendable {
     // forward of head 1 only: s (B, S), a (B, A) → Q1 (B, 1). The MIW loss uses only this head (spec §3.5).
     @discardableResult
     public func forwardFirstHead(observations: Matrix, actions: Matrix, workspace ws: TwinCriticWorkspace) -> Matrix {
-        heads[0].forward(ws.setInput(observations: observations, actions: actions), params: params, workspace: ws.heads[0])
+        heads[0].forward(ws.setInput(observations: observations, actions: actions, scaling: observationScaling), params: params, workspace: ws.heads[0])
     }
 
     // backward of the last two-head forward, given ∂L/∂Q1 and ∂L/∂Q2 (B, 1): accumulates both heads' parameter
@@ -90,12 +91,10 @@ public final class TwinCriticWorkspace: @unchecked Sendable {
     let heads: [MLPWorkspace]
     let inputGradients: [FloatStorage]   // (maxRows, S + A) per head
     let observationDim: Int
-    let observationScaling: InputScaling?
 
     init(critic: TwinCritic, maxRows: Int) {
         self.maxRows = maxRows
         observationDim = critic.observationDim
-        observationScaling = critic.observationScaling
         let width = critic.observationDim + critic.actionDim
         self.width = width
         input = FloatStorage(count: maxRows * width)
@@ -103,11 +102,12 @@ public final class TwinCriticWorkspace: @unchecked Sendable {
         inputGradients = (0..<2).map { _ in FloatStorage(count: maxRows * width) }
     }
 
-    func setInput(observations: Matrix, actions: Matrix) -> Matrix {
+    /// concat(z(s), a) in the input rows, z = `scaling` (nil: raw s).
+    func setInput(observations: Matrix, actions: Matrix, scaling: InputScaling?) -> Matrix {
         precondition(observations.rows == actions.rows && observations.cols + actions.cols == width,
                      "critic input: s \(observations.rows)×\(observations.cols), a \(actions.rows)×\(actions.cols)")
         let input = self.input.matrix(rows: observations.rows, cols: width)
-        input.setColumns(0, from: observations, scaledBy: observationScaling)
+        input.setColumns(0, from: observations, scaledBy: scaling)
         input.setColumns(observationDim, from: actions)
         return input
     }

@@ -8,6 +8,9 @@ public enum DatasetKind: String, CaseIterable, Sendable {
     case random, medium, expert
     case mediumReplay = "medium-replay"
     case mediumExpert = "medium-expert"
+
+    /// Kinds recorded by rolling out a behaviour policy, whose noise `policyNoiseScale` can widen.
+    public var recordsABehaviorPolicy: Bool { [.medium, .expert, .mediumExpert].contains(self) }
 }
 
 /// What `ampl dataset make` is asked for.
@@ -42,14 +45,14 @@ public enum DatasetMaker {
         let spec = try environmentSpec(name: request.env)
         if let scale = request.policyNoiseScale {
             guard scale > 0, scale.isFinite else { throw DatasetMakerError.badNoiseScale(scale) }
-            guard scale == 1 || [.medium, .expert, .mediumExpert].contains(request.kind) else {
+            guard scale == 1 || request.kind.recordsABehaviorPolicy else {
                 throw DatasetMakerError.noiseScaleWithoutPolicy(kind: request.kind)
             }
         }
         var request = request
         let policyName = request.policy ?? "\(spec.name)-\(request.kind == .mediumExpert ? "medium" : request.kind.rawValue)"
-        let scale = request.policyNoiseScale ?? (request.kind == .random || request.kind == .mediumReplay
-                                                 ? 1 : PolicySource.standardNoiseScale(policyName))
+        let scale = request.policyNoiseScale
+            ?? (request.kind.recordsABehaviorPolicy ? PolicySource.standardNoiseScale(policyName) : 1)
         request.policyNoiseScale = scale
         switch request.kind {
         case .random:

@@ -39,8 +39,8 @@ public struct TanhGaussianActor: Sendable {
             var logProb: Float = 0
             for d in 0..<a {
                 let mean = out[i, d]
-                var logStd = min(max(out[i, a + d], Self.logStdRange.lowerBound), Self.logStdRange.upperBound)
-                if noiseScale != 1 { logStd += logNoiseScale }
+                // log s is exactly 0 for s = 1, so the policy itself is unchanged bit for bit.
+                let logStd = min(max(out[i, a + d], Self.logStdRange.lowerBound), Self.logStdRange.upperBound) + logNoiseScale
                 let sigma = Foundation.exp(logStd)
                 let eps = noise[i, d]
                 let u = mean + sigma * eps
