@@ -1,5 +1,6 @@
 import CAllocationCounter
 import Datasets
+import Networks
 import Numerics
 import Testing
 @testable import AMPL
@@ -7,11 +8,15 @@ import Testing
 @Suite("AMPL hot path")
 struct IterationAllocationTests {
     /// One actor-critic-GAN iteration (batch sampling, critic step, GAN batches through a model, actor step with
-    /// the Q term, discriminator step, soft updates) makes no heap allocation once warm.
-    @Test func iterationAllocatesNothingAfterWarmUp() throws {
+    /// the Q term, discriminator step, soft updates) makes no heap allocation once warm, with raw states and with
+    /// z-scored ones (`actorCritic.normalizeStates`).
+    @Test(arguments: [false, true]) func iterationAllocatesNothingAfterWarmUp(scaled: Bool) throws {
         let data = try Small.dataset(episodes: 20)
-        let learner = Small.learner()
-        let b = Small.actorCritic.batchSize, s = Small.observationDim, a = Small.actionDim
+        let s = Small.observationDim, a = Small.actionDim
+        let scaling = scaled ? InputScaling(mean: Array(repeating: 0.5, count: s), std: Array(repeating: 2, count: s)) : nil
+        let learner = ActorCriticGAN(observationDim: s, actionDim: a, maxAction: 1, config: Small.actorCritic,
+                                     observationScaling: scaling, seed: 1)
+        let b = Small.actorCritic.batchSize
         let critic = TransitionBatch(size: b, observationDim: s, actionDim: a)
         let gan = TransitionBatch(size: b, observationDim: s, actionDim: a)
         let pairs = TransitionBatch(size: 2 * b, observationDim: s, actionDim: a)
