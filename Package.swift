@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
         // Test support: counts the calling thread's heap allocations (replaces malloc in the test process).
         .target(name: "CAllocationCounter", path: "Tests/Support/CAllocationCounter"),
         // Test support: runs Python (h5py, tensorboard) to check our files with the real readers.

@@ -52,14 +52,14 @@ public enum BLAS {
     public static var coreName: String { String(cString: openblas_get_corename()) }
     public static var config: String { String(cString: openblas_get_config()) }
 
-    /// A warning when the environment forces a core type or L2 size, which on AVX-512 machines roughly
-    /// halves sgemm speed (docs/performance.md); nil when OpenBLAS chose by itself.
-    public static func forcedCoreWarning(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        let forced = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"].compactMap { key in
-            environment[key].map { "\(key)=\($0)" }
-        }
-        guard !forced.isEmpty else { return nil }
-        return "warning: \(forced.joined(separator: " ")) forces OpenBLAS's kernel choice (now \(coreName)); "
-            + "on AVX-512 machines this halves sgemm speed. Run with `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`."
+    /// How this process came to run `coreName`, judged against this CPU (`BLASKernelSelection`).
+    public static func kernelDecision(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> BLASKernelSelection.Decision {
+        BLASKernelSelection.decide(cpu: .current, openBLASCore: coreName, environment: environment, pid: getpid())
+    }
+
+    /// The start-up line about the kernels: the core in use, who chose it, and the CPU's features.
+    public static func kernelReport(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        BLASKernelSelection.report(kernelDecision(environment: environment), cpu: .current)
     }
 }

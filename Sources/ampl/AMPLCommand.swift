@@ -17,8 +17,15 @@ struct AMPLCommand: ParsableCommand {
             EvaluateCommand.self,
             KeygenCommand.self,
             DatasetCommand.self,
+            SystemCommand.self,
         ]
     )
+
+    /// Chooses the BLAS kernels (which may start the program again) before parsing anything.
+    static func main() {
+        BLASKernelRestart.restartIfNeeded()
+        main(nil)
+    }
 }
 
 enum AMPLVersion {

@@ -8,8 +8,7 @@ enum StartupReport {
     /// and on batch-of-one policy calls (evaluation, dataset making) its wake-ups double the wall time.
     static func begin(threads: Int = 1) {
         BLAS.setThreads(threads)
-        var message = "ampl \(AMPLVersion.string): OpenBLAS core \(BLAS.coreName) (\(BLAS.config)), \(threads) thread(s)\n"
-        if let warning = BLAS.forcedCoreWarning() { message += warning + "\n" }
+        let message = "ampl \(AMPLVersion.string): \(BLAS.config), \(threads) thread(s)\n\(BLAS.kernelReport())\n"
         FileHandle.standardError.write(Data(message.utf8))
     }
 }

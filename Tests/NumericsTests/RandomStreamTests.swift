@@ -44,10 +44,4 @@ struct RandomStreamTests {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         #expect(CRC32C.checksum(Array("56789".utf8), continuing: CRC32C.checksum(Array("1234".utf8))) == 0xE306_9283)
     }
-
-    @Test func forcedCoreTypeWarning() {
-        #expect(BLAS.forcedCoreWarning(environment: [:]) == nil)
-        let warning = BLAS.forcedCoreWarning(environment: ["OPENBLAS_CORETYPE": "Haswell"])
-        #expect(warning?.contains("OPENBLAS_CORETYPE=Haswell") == true)
-    }
 }
