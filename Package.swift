@@ -43,13 +43,14 @@ let package = Package(
         // Bundled behaviour policies (docs/datasets.md) ship as resources.
         .target(name: "Behavior", dependencies: ["Numerics", "Networks", "Environments", "Datasets"],
                 resources: [.copy("Resources/policies")]),
-        .target(name: "Benchmarks", dependencies: ["Numerics", "Networks", "Environments", "Behavior", "Datasets", "Dynamics", "AMPL"]),
+        .target(name: "Benchmarks", dependencies: ["Numerics", "CKernels", "Networks", "Environments", "Behavior", "Datasets", "Dynamics", "AMPL"]),
         .executableTarget(name: "ampl", dependencies: [
             "Numerics", "Networks", "Environments", "Datasets", "Telemetry", "Cluster", "Benchmarks", "Behavior", "Dynamics", "AMPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         // Test support: counts the calling thread's heap allocations (replaces malloc in the test process).
         .target(name: "CAllocationCounter", path: "Tests/Support/CAllocationCounter"),
         // Test support: runs Python (h5py, tensorboard) to check our files with the real readers.

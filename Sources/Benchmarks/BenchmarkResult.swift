@@ -14,6 +14,12 @@ public struct BenchmarkResult: Codable, Sendable {
     public let fractionOfSgemm: Double
     /// The shape (M, N, K) behind `sgemmGflops`.
     public let sgemmShape: [Int]
+    /// The fp32 FMA peak of `threads` cores (`FMAPeak`), measured in the same process.
+    public let peakGflops: Double
+    /// `achievedGflops / peakGflops`: how much of the hardware the case uses, whatever the BLAS.
+    public let fractionOfPeak: Double
+    /// The vector instructions of the peak measurement ("avx512", "avx2+fma", "baseline").
+    public let peakISA: String
 
     enum CodingKeys: String, CodingKey {
         case name, threads
@@ -23,6 +29,9 @@ public struct BenchmarkResult: Codable, Sendable {
         case sgemmGflops = "sgemm_gflops"
         case fractionOfSgemm = "fraction_of_sgemm"
         case sgemmShape = "sgemm_shape"
+        case peakGflops = "peak_gflops"
+        case fractionOfPeak = "fraction_of_peak"
+        case peakISA = "peak_isa"
     }
 
     public init(name: String, threads: Int, stepsPerSecond: Double, gflopPerStep: Double, sgemmGflops: Double,
@@ -35,6 +44,10 @@ public struct BenchmarkResult: Codable, Sendable {
         self.sgemmGflops = sgemmGflops
         fractionOfSgemm = sgemmGflops > 0 ? achievedGflops / sgemmGflops : 0
         self.sgemmShape = sgemmShape
+        let peak = FMAPeak.measured(threads: threads)
+        peakGflops = peak.gflops
+        fractionOfPeak = peak.gflops > 0 ? achievedGflops / peak.gflops : 0
+        peakISA = peak.isa
     }
 }
 
