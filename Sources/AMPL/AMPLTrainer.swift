@@ -24,6 +24,10 @@ public final class AMPLTrainer {
     let evaluationPolicy: AMPLEvaluationPolicy
     let modelWeights: FloatStorage
     let actionError: ActionErrorProbe
+    /// Discounted Monte-Carlo returns of the dataset's rows (`DatasetReturns`).
+    let datasetReturns: FloatStorage
+    /// The critic against the data's Monte-Carlo returns on fixed dataset rows.
+    let valueProbe: DatasetValueProbe
     let telemetry: RunTelemetry
     let checkpointFile: URL
     var state: TrainerState
@@ -52,6 +56,8 @@ public final class AMPLTrainer {
         evaluationPolicy = AMPLEvaluationPolicy(learner: learner, candidates: resolved.evaluationCandidates)
         modelWeights = FloatStorage(count: data.dataset.count)
         actionError = ActionErrorProbe(learner: learner, dataset: data.dataset)
+        datasetReturns = DatasetReturns.discounted(data.dataset, gamma: resolved.gamma)
+        valueProbe = DatasetValueProbe(critic: learner.critic, dataset: data.dataset, returns: datasetReturns)
         checkpointFile = run.checkpointsDirectory.appendingPathComponent("latest.ckpt")
         state = TrainerState(seed: config.seed)
         iterationRandom = IterationRandom(seed: config.seed)
@@ -79,6 +85,11 @@ public final class AMPLTrainer {
             if schedule.isModelRound(completedEpochs: state.completedEpochs), state.lastRoundAtEpoch != state.completedEpochs {
                 try stoppingOnDivergence { try modelRound() }
                 state.lastRoundAtEpoch = state.completedEpochs
+                try writeCheckpoint()
+            }
+            if schedule.criticPretrainSteps > 0, state.criticPretrained != true {
+                try stoppingOnDivergence { try pretrainCritic(steps: schedule.criticPretrainSteps) }
+                state.criticPretrained = true
                 try writeCheckpoint()
             }
             let epoch = state.completedEpochs + 1
@@ -126,6 +137,24 @@ public final class AMPLTrainer {
         state.modelRounds += 1
         telemetry.log("model round \(round): \(fit.modelEpochs) model epochs, elites \(fit.elites), "
                       + String(format: "holdout %.4f", state.lastModelHoldoutLoss ?? .nan))
+    }
+
+    /// Critic pre-training (`schedule.criticPretrainSteps`, docs/algorithm.md): `steps` MSE steps of both heads
+    /// on dataset rows' discounted Monte-Carlo returns, B rows a step from the `.criticPretraining` stream, then
+    /// Qᵗ ← Q. Draws from no other stream, so the run's other random numbers are those of a run without it.
+    func pretrainCritic(steps: Int) throws {
+        let returns = data.dataset.replacingRewards(datasetReturns)
+        var random = RandomStream(seed: config.seed, purpose: .criticPretraining)
+        let before = valueProbe.measure(learner.critic).mse
+        for _ in 0..<steps {
+            returns.sampleUniformly(into: criticBatch, random: &random)
+            try learner.pretrainCriticStep(criticBatch)
+        }
+        learner.syncCriticTarget()
+        let after = valueProbe.measure(learner.critic).mse
+        state.criticPretrainMSE = [before, after]
+        telemetry.log(String(format: "critic pre-training: %d steps on Monte-Carlo returns (mean %.3f over %d probe rows), "
+                             + "MSE per head %.4g -> %.4g", steps, valueProbe.meanReturn, valueProbe.rows, before, after))
     }
 
     /// One epoch of actor-critic-GAN iterations (spec §1.2).

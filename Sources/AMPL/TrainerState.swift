@@ -22,6 +22,11 @@ struct TrainerState: Codable, Equatable {
     var lastMIWLoss: Double?
     var lastMIWMean: Double?
     var elapsedSeconds = 0.0
+    /// Whether the critic pre-training (`schedule.criticPretrainSteps`) has run; nil in checkpoints that predate
+    /// it. A run resumed after it does not pre-train again.
+    var criticPretrained: Bool?
+    /// The pre-training's per-head MSE to the returns on the probe rows, before and after.
+    var criticPretrainMSE: [Double]?
 
     init(seed: UInt64) {
         sampling = RandomStream(seed: seed, purpose: .batchSampling)

@@ -66,6 +66,34 @@ struct SmokeRunTests {
         #expect(b.differences(from: a).isEmpty, "\(b.differences(from: a).prefix(5))")
     }
 
+    /// Critic pre-training runs once: a run killed after it and resumed does not pre-train again, and its
+    /// progress.csv equals the uninterrupted run's.
+    @Test func criticPretrainingRunsOnceAndSurvivesAResume() throws {
+        let folder = try Self.workFolder("pretrain")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let common = ["train", "--preset", "smoke", "--deterministic", "--seed", "3", "--set", "schedule.epochs=3",
+                      "--set", "schedule.criticPretrainSteps=3000"]
+        let whole = try Self.ampl(common + ["--run-dir", "runs/whole"], in: folder)
+        #expect(whole.status == 0, "\(whole.output)")
+        let line = try #require(whole.output.split(separator: "\n").first { $0.contains("critic pre-training: 3000 steps") })
+        let mse = line.split(separator: " ").compactMap { Double($0) }.suffix(2)
+        #expect(mse.count == 2 && mse.last! < 0.5 * mse.first!, "\(line)")
+        // Kill -9 once the first epoch's row is on disk: every checkpoint by then is from after the pre-training.
+        let killed = try Self.ampl(common + ["--run-dir", "runs/killed"], in: folder) { folder in
+            let csv = (try? String(contentsOf: folder.appendingPathComponent("runs/killed/progress.csv"), encoding: .utf8)) ?? ""
+            return csv.split(separator: "\n").count >= 2
+        }
+        #expect(killed.status != 0, "the run finished before it could be killed")
+        #expect(killed.output.contains("critic pre-training"))
+        let resumed = try Self.ampl(["train", "--resume", "runs/killed"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(!resumed.output.contains("critic pre-training"), "\(resumed.output)")
+        let a = try ProgressTable.read(from: folder.appendingPathComponent("runs/whole/progress.csv"))
+        let b = try ProgressTable.read(from: folder.appendingPathComponent("runs/killed/progress.csv"))
+        #expect(a.rows.count == 3)
+        #expect(b.differences(from: a).isEmpty, "\(b.differences(from: a).prefix(5))")
+    }
+
     @Test func badInputGivesClearErrors() throws {
         let folder = try Self.workFolder("errors")
         defer { try? FileManager.default.removeItem(at: folder) }
