@@ -134,6 +134,11 @@ public final class AMPLTrainer {
         let fit = try backend.trainRound(round, weights: weights, log: telemetry.log)
         state.lastModelHoldoutLoss = Double(fit.elites.map { fit.holdoutLosses[$0] }.reduce(0, +)) / Double(max(1, fit.elites.count))
         state.lastModelEpochs = fit.modelEpochs
+        // On this process's copy of the fitted ensemble, over the round's holdout rows recomputed from their own
+        // stream: the same number in-process and with workers, and no stream of the run is drawn from.
+        let holdout = try WeightedMLETrainer.split(round: round, rows: data.dataset.count, config: config.ensemble,
+                                                   seed: config.seed).holdout
+        state.lastModelRewardError = backend.ensemble.meanAbsoluteRewardError(dataset: data.dataset, rows: holdout)
         state.modelRounds += 1
         telemetry.log("model round \(round): \(fit.modelEpochs) model epochs, elites \(fit.elites), "
                       + String(format: "holdout %.4f", state.lastModelHoldoutLoss ?? .nan))
@@ -167,9 +172,10 @@ public final class AMPLTrainer {
         for _ in 0..<schedule.itersPerEpoch {
             let t = state.step
             if t % schedule.rolloutGenerationFreq == 0 {
-                _ = try backend.generateRollouts(policy: learner.rolloutPolicy, generation: t / schedule.rolloutGenerationFreq,
+                let report = try backend.generateRollouts(policy: learner.rolloutPolicy, generation: t / schedule.rolloutGenerationFreq,
                                                  transitions: schedule.rolloutGenerationFreq * config.rollout.transitionsPerIteration,
                                                  into: generated)
+                summary.add(report)
             }
             fill(criticBatch, realRows: realRows)
             fill(ganBatch, realRows: realRows)
@@ -214,12 +220,19 @@ public final class AMPLTrainer {
             "generated_transitions": .int(generated.count),
             "model_round": .int(state.modelRounds),
             "eval_return": .double(evaluation.meanReturn), "eval_normalized_score": .double(evaluation.normalizedScoreMean),
+            "eval_episode_length": .double(evaluation.meanLength),
             "epoch_seconds": .double(seconds), "elapsed_seconds": .double(state.elapsedSeconds),
         ]
         for (column, value) in losses.columns { row[column] = .double(value) }
         if let v = state.lastModelHoldoutLoss { row["model_holdout_loss"] = .double(v) }
         if let v = state.lastModelEpochs { row["model_epochs"] = .int(v) }
         if let v = state.lastMIWLoss { row["miw_loss"] = .double(v) }
+        if let v = state.lastModelRewardError { row["model_reward_error"] = .double(v) }
+        if let v = losses.rolloutTerminationRate { row["rollout_termination_rate"] = .double(v) }
+        let value = valueProbe.measure(learner.critic)
+        row["q_dataset_mean"] = .double(value.qMean)
+        row["mc_return_mean"] = .double(valueProbe.meanReturn)
+        if valueProbe.meanReturn != 0 { row["q_calibration_ratio"] = .double(value.qMean / valueProbe.meanReturn) }
         if let v = state.lastMIWMean { row["miw_mean"] = .double(v) }
         if let v = data.behaviorScore { row["behavior_score"] = .double(v) }
         try telemetry.record(row, step: state.step)

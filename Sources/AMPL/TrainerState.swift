@@ -21,6 +21,8 @@ struct TrainerState: Codable, Equatable {
     var lastModelEpochs: Int?
     var lastMIWLoss: Double?
     var lastMIWMean: Double?
+    /// The last model round's mean |r̂ − r| on its holdout rows (`GaussianEnsemble.meanAbsoluteRewardError`).
+    var lastModelRewardError: Double?
     var elapsedSeconds = 0.0
     /// Whether the critic pre-training (`schedule.criticPretrainSteps`) has run; nil in checkpoints that predate
     /// it. A run resumed after it does not pre-train again.

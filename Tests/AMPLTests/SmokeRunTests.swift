@@ -32,13 +32,22 @@ struct SmokeRunTests {
         let table = try ProgressTable.read(from: run.progressFile)
         #expect(table.rows.count == 3)
         for column in ["critic_loss", "actor_loss", "generator_loss", "discriminator_loss", "eval_return",
-                       "eval_normalized_score", "model_holdout_loss", "discriminator_real", "discriminator_fake", "action_error"] {
+                       "eval_normalized_score", "model_holdout_loss", "discriminator_real", "discriminator_fake", "action_error",
+                       "eval_episode_length", "rollout_termination_rate", "model_reward_error", "q_dataset_mean",
+                       "mc_return_mean", "q_calibration_ratio"] {
             let values = try table.values(column)
             #expect(values.count == 3 && values.allSatisfy { $0?.isFinite == true }, "\(column): \(values)")
         }
         #expect(try table.values("step").compactMap { $0 } == [20, 40, 60])
         #expect(try table.values("miw_loss").compactMap { $0 }.count == 2)        // ω rounds before epochs 2 and 3
         #expect(try !run.tensorBoardEventFiles().isEmpty)
+        // The diagnostics' TensorBoard tags, grouped under train/, eval/ and model/ (docs/telemetry.md).
+        let events = try run.tensorBoardEventFiles().map { try Data(contentsOf: $0) }.reduce(Data(), +)
+        for tag in RunTelemetry.tensorBoardTags.values {
+            #expect(events.range(of: Data(tag.utf8)) != nil, "no TensorBoard tag \(tag)")
+        }
+        #expect(try table.values("eval_episode_length").allSatisfy { ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1000 })
+        #expect(try table.values("mc_return_mean").allSatisfy { ($0 ?? 0) > 0 })
         let curve = try String(contentsOf: run.curveFile, encoding: .utf8)
         #expect(curve.contains("<svg") && curve.contains("behavio"))
         #expect(FileManager.default.fileExists(atPath: run.checkpointsDirectory.appendingPathComponent("latest.ckpt").path))
