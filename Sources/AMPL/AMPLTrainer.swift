@@ -24,6 +24,10 @@ public final class AMPLTrainer {
     let evaluationPolicy: AMPLEvaluationPolicy
     let modelWeights: FloatStorage
     let actionError: ActionErrorProbe
+    /// Discounted Monte-Carlo returns of the dataset's rows (`DatasetReturns`).
+    let datasetReturns: FloatStorage
+    /// The critic against the data's Monte-Carlo returns on fixed dataset rows.
+    let valueProbe: DatasetValueProbe
     let telemetry: RunTelemetry
     let checkpointFile: URL
     var state: TrainerState
@@ -52,6 +56,8 @@ public final class AMPLTrainer {
         evaluationPolicy = AMPLEvaluationPolicy(learner: learner, candidates: resolved.evaluationCandidates)
         modelWeights = FloatStorage(count: data.dataset.count)
         actionError = ActionErrorProbe(learner: learner, dataset: data.dataset)
+        datasetReturns = DatasetReturns.discounted(data.dataset, gamma: resolved.gamma)
+        valueProbe = DatasetValueProbe(critic: learner.critic, dataset: data.dataset, returns: datasetReturns)
         checkpointFile = run.checkpointsDirectory.appendingPathComponent("latest.ckpt")
         state = TrainerState(seed: config.seed)
         iterationRandom = IterationRandom(seed: config.seed)
@@ -79,6 +85,11 @@ public final class AMPLTrainer {
             if schedule.isModelRound(completedEpochs: state.completedEpochs), state.lastRoundAtEpoch != state.completedEpochs {
                 try stoppingOnDivergence { try modelRound() }
                 state.lastRoundAtEpoch = state.completedEpochs
+                try writeCheckpoint()
+            }
+            if schedule.criticPretrainSteps > 0, state.criticPretrained != true {
+                try stoppingOnDivergence { try pretrainCritic(steps: schedule.criticPretrainSteps) }
+                state.criticPretrained = true
                 try writeCheckpoint()
             }
             let epoch = state.completedEpochs + 1
@@ -123,9 +134,32 @@ public final class AMPLTrainer {
         let fit = try backend.trainRound(round, weights: weights, log: telemetry.log)
         state.lastModelHoldoutLoss = Double(fit.elites.map { fit.holdoutLosses[$0] }.reduce(0, +)) / Double(max(1, fit.elites.count))
         state.lastModelEpochs = fit.modelEpochs
+        // On this process's copy of the fitted ensemble, over the round's holdout rows recomputed from their own
+        // stream: the same number in-process and with workers, and no stream of the run is drawn from.
+        let holdout = try WeightedMLETrainer.split(round: round, rows: data.dataset.count, config: config.ensemble,
+                                                   seed: config.seed).holdout
+        state.lastModelRewardError = backend.ensemble.meanAbsoluteRewardError(dataset: data.dataset, rows: holdout)
         state.modelRounds += 1
         telemetry.log("model round \(round): \(fit.modelEpochs) model epochs, elites \(fit.elites), "
                       + String(format: "holdout %.4f", state.lastModelHoldoutLoss ?? .nan))
+    }
+
+    /// Critic pre-training (`schedule.criticPretrainSteps`, docs/algorithm.md): `steps` MSE steps of both heads
+    /// on dataset rows' discounted Monte-Carlo returns, B rows a step from the `.criticPretraining` stream, then
+    /// Qᵗ ← Q. Draws from no other stream, so the run's other random numbers are those of a run without it.
+    func pretrainCritic(steps: Int) throws {
+        let returns = data.dataset.replacingRewards(datasetReturns)
+        var random = RandomStream(seed: config.seed, purpose: .criticPretraining)
+        let before = valueProbe.measure(learner.critic).mse
+        for _ in 0..<steps {
+            returns.sampleUniformly(into: criticBatch, random: &random)
+            try learner.pretrainCriticStep(criticBatch)
+        }
+        learner.syncCriticTarget()
+        let after = valueProbe.measure(learner.critic).mse
+        state.criticPretrainMSE = [before, after]
+        telemetry.log(String(format: "critic pre-training: %d steps on Monte-Carlo returns (mean %.3f over %d probe rows), "
+                             + "MSE per head %.4g -> %.4g", steps, valueProbe.meanReturn, valueProbe.rows, before, after))
     }
 
     /// One epoch of actor-critic-GAN iterations (spec §1.2).
@@ -138,9 +172,10 @@ public final class AMPLTrainer {
         for _ in 0..<schedule.itersPerEpoch {
             let t = state.step
             if t % schedule.rolloutGenerationFreq == 0 {
-                _ = try backend.generateRollouts(policy: learner.rolloutPolicy, generation: t / schedule.rolloutGenerationFreq,
+                let report = try backend.generateRollouts(policy: learner.rolloutPolicy, generation: t / schedule.rolloutGenerationFreq,
                                                  transitions: schedule.rolloutGenerationFreq * config.rollout.transitionsPerIteration,
                                                  into: generated)
+                summary.add(report)
             }
             fill(criticBatch, realRows: realRows)
             fill(ganBatch, realRows: realRows)
@@ -185,12 +220,19 @@ public final class AMPLTrainer {
             "generated_transitions": .int(generated.count),
             "model_round": .int(state.modelRounds),
             "eval_return": .double(evaluation.meanReturn), "eval_normalized_score": .double(evaluation.normalizedScoreMean),
+            "eval_episode_length": .double(evaluation.meanLength),
             "epoch_seconds": .double(seconds), "elapsed_seconds": .double(state.elapsedSeconds),
         ]
         for (column, value) in losses.columns { row[column] = .double(value) }
         if let v = state.lastModelHoldoutLoss { row["model_holdout_loss"] = .double(v) }
         if let v = state.lastModelEpochs { row["model_epochs"] = .int(v) }
         if let v = state.lastMIWLoss { row["miw_loss"] = .double(v) }
+        if let v = state.lastModelRewardError { row["model_reward_error"] = .double(v) }
+        if let v = losses.rolloutTerminationRate { row["rollout_termination_rate"] = .double(v) }
+        let value = valueProbe.measure(learner.critic)
+        row["q_dataset_mean"] = .double(value.qMean)
+        row["mc_return_mean"] = .double(valueProbe.meanReturn)
+        if valueProbe.meanReturn != 0 { row["q_calibration_ratio"] = .double(value.qMean / valueProbe.meanReturn) }
         if let v = state.lastMIWMean { row["miw_mean"] = .double(v) }
         if let v = data.behaviorScore { row["behavior_score"] = .double(v) }
         try telemetry.record(row, step: state.step)

@@ -14,6 +14,7 @@ extension AMPLConfig {
         try require(schedule.rolloutGenerationFreq >= 1, "schedule.rolloutGenerationFreq", "must be at least 1")
         try require(schedule.rolloutRetainEpochs >= 1, "schedule.rolloutRetainEpochs", "must be at least 1")
         try require(schedule.miwStepsPerRound >= 0, "schedule.miwStepsPerRound", "must not be negative")
+        try require(schedule.criticPretrainSteps >= 0, "schedule.criticPretrainSteps", "must not be negative")
         try require(schedule.realFractionFinal > 0 && schedule.realFractionFinal <= 1, "schedule.realFractionFinal", "must be in (0, 1]")
         try require(actorCritic.batchSize >= 2, "actorCritic.batchSize", "must be at least 2")
         try require(ensemble.members >= 1, "ensemble.members", "must be at least 1")

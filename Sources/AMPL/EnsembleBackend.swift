@@ -21,6 +21,10 @@ public protocol EnsembleBackend: AnyObject {
     /// The model the GAN regulariser samples next states from: the same ensemble the rollouts use.
     var sampler: any ModelSampler { get }
 
+    /// This process's copy of the ensemble as of the last model round (the one `sampler` samples from), for
+    /// diagnostics that read the model without drawing random numbers.
+    var ensemble: GaussianEnsemble { get }
+
     func write(into writer: inout CheckpointWriter) throws
     func restore(from reader: CheckpointReader) throws
 }

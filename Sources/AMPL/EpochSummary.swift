@@ -1,4 +1,5 @@
 import Datasets
+import Dynamics
 import Numerics
 
 /// What progress.csv reports for an epoch: means over its iterations (a single iteration's losses are noise),
@@ -7,6 +8,8 @@ struct EpochSummary {
     private(set) var iterations = 0
     private var critic = 0.0, actor = 0.0, generator = 0.0, discriminator = 0.0, qMean = 0.0
     private var discriminatorReal = 0.0, discriminatorFake = 0.0
+    /// Model-rollout steps of the epoch's generations, and how many of them ended a rollout by the termination rule.
+    private(set) var rolloutSteps = 0, rolloutTerminations = 0
 
     mutating func add(_ losses: IterationLosses) {
         iterations += 1
@@ -17,6 +20,16 @@ struct EpochSummary {
         qMean += Double(losses.qMean)
         discriminatorReal += Double(losses.discriminatorReal)
         discriminatorFake += Double(losses.discriminatorFake)
+    }
+
+    mutating func add(_ rollouts: RolloutReport) {
+        rolloutSteps += rollouts.transitionsAdded
+        rolloutTerminations += rollouts.terminated
+    }
+
+    /// Fraction of the epoch's rollout steps that ended by the termination rule; nil without rollouts.
+    var rolloutTerminationRate: Double? {
+        rolloutSteps > 0 ? Double(rolloutTerminations) / Double(rolloutSteps) : nil
     }
 
     /// The progress.csv columns of these means.

@@ -20,6 +20,11 @@ public struct Schedule: Codable, Sendable, Equatable {
     public var miwStepsPerRound = 100_000
     /// Capacity of the generated-data buffer, in epochs of generated data.
     public var rolloutRetainEpochs = 5
+    /// Critic pre-training steps before epoch 1 (a deviation from the reference, which has none; docs/algorithm.md):
+    /// both twin-critic heads regress on dataset rows' discounted Monte-Carlo returns, minibatches of
+    /// `actorCritic.batchSize` rows, the critic's Adam, then the target critic is set to the critic. 0 = off.
+    /// Not scaled: it is the number of steps the critic needs to fit the returns, whatever the run's length.
+    public var criticPretrainSteps = 0
 
     public init() {}
 

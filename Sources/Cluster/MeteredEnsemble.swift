@@ -34,6 +34,8 @@ public final class MeteredEnsemble: EnsembleBackend {
 
     public var sampler: any ModelSampler { wrapped.sampler }
 
+    public var ensemble: GaussianEnsemble { wrapped.ensemble }
+
     public func write(into writer: inout CheckpointWriter) throws { try wrapped.write(into: &writer) }
 
     public func restore(from reader: CheckpointReader) throws { try wrapped.restore(from: reader) }

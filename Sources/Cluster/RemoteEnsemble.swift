@@ -25,7 +25,7 @@ public final class RemoteEnsemble: EnsembleBackend {
     let link: CoordinatorLink
     let config: AMPLConfig
     /// The coordinator's copy of the ensemble: parameters, Adam state, elites and normalisation.
-    let ensemble: GaussianEnsemble
+    public let ensemble: GaussianEnsemble
     /// Fitted once on the prepared dataset; every worker fits the same statistics from the same file.
     let normalization: ModelNormalization
     let observationDim: Int

@@ -100,16 +100,25 @@ public final class WeightedMLETrainer: @unchecked Sendable {
     /// rest holdout. Resets every member's snapshot.
     public func beginRound(_ index: Int, weights: UnsafeBufferPointer<Float>?, seed: UInt64) throws {
         let n = data.count
-        let trainCount = max(Int((Double(n) * (1 - config.holdoutFraction)).rounded(.down)), n - config.maxHoldout)
-        guard trainCount >= 1, trainCount < n else { throw DynamicsError.datasetTooSmall(rows: n) }
+        let split = try Self.split(round: index, rows: n, config: config, seed: seed)
         let normalizedWeights = try Self.normalize(weights, rows: n)
         let normalization = ModelNormalization.fit(data.dataset)
         ensemble.normalization = normalization
+        round = ModelRound(index: index, weights: normalizedWeights, trainRows: split.train,
+                           holdoutRows: split.holdout, data: data, normalization: normalization,
+                           members: ensemble.memberCount, seed: seed)
+    }
+
+    /// Round `index`'s train and holdout rows of an N-row dataset (see `beginRound`), from a fresh
+    /// (seed, .holdoutPermutation, round) stream: any process can recompute them without drawing from a stream
+    /// it keeps.
+    public static func split(round index: Int, rows n: Int, config: EnsembleConfig, seed: UInt64) throws
+        -> (train: [Int], holdout: [Int]) {
+        let trainCount = max(Int((Double(n) * (1 - config.holdoutFraction)).rounded(.down)), n - config.maxHoldout)
+        guard trainCount >= 1, trainCount < n else { throw DynamicsError.datasetTooSmall(rows: n) }
         var permutationRandom = RandomStream(seed: seed, purpose: .holdoutPermutation, index)
         let permutation = permutationRandom.permutation(n)
-        round = ModelRound(index: index, weights: normalizedWeights, trainRows: Array(permutation[..<trainCount]),
-                           holdoutRows: Array(permutation[trainCount...]), data: data, normalization: normalization,
-                           members: ensemble.memberCount, seed: seed)
+        return (Array(permutation[..<trainCount]), Array(permutation[trainCount...]))
     }
 
     /// Forgets the round's state (snapshots, split, weights).

@@ -17,6 +17,7 @@ public enum StreamPurpose: String, Codable, Sendable, CaseIterable {
     case exploration = "exploration"
     case evaluation = "evaluation"
     case test = "test"
+    case criticPretraining = "critic-pretraining"
 }
 
 /// A seeded xoshiro256** generator (Blackman & Vigna) with uniform, normal and integer sampling.

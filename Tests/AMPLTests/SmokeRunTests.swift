@@ -32,13 +32,22 @@ struct SmokeRunTests {
         let table = try ProgressTable.read(from: run.progressFile)
         #expect(table.rows.count == 3)
         for column in ["critic_loss", "actor_loss", "generator_loss", "discriminator_loss", "eval_return",
-                       "eval_normalized_score", "model_holdout_loss", "discriminator_real", "discriminator_fake", "action_error"] {
+                       "eval_normalized_score", "model_holdout_loss", "discriminator_real", "discriminator_fake", "action_error",
+                       "eval_episode_length", "rollout_termination_rate", "model_reward_error", "q_dataset_mean",
+                       "mc_return_mean", "q_calibration_ratio"] {
             let values = try table.values(column)
             #expect(values.count == 3 && values.allSatisfy { $0?.isFinite == true }, "\(column): \(values)")
         }
         #expect(try table.values("step").compactMap { $0 } == [20, 40, 60])
         #expect(try table.values("miw_loss").compactMap { $0 }.count == 2)        // ω rounds before epochs 2 and 3
         #expect(try !run.tensorBoardEventFiles().isEmpty)
+        // The diagnostics' TensorBoard tags, grouped under train/, eval/ and model/ (docs/telemetry.md).
+        let events = try run.tensorBoardEventFiles().map { try Data(contentsOf: $0) }.reduce(Data(), +)
+        for tag in RunTelemetry.tensorBoardTags.values {
+            #expect(events.range(of: Data(tag.utf8)) != nil, "no TensorBoard tag \(tag)")
+        }
+        #expect(try table.values("eval_episode_length").allSatisfy { ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1000 })
+        #expect(try table.values("mc_return_mean").allSatisfy { ($0 ?? 0) > 0 })
         let curve = try String(contentsOf: run.curveFile, encoding: .utf8)
         #expect(curve.contains("<svg") && curve.contains("behavio"))
         #expect(FileManager.default.fileExists(atPath: run.checkpointsDirectory.appendingPathComponent("latest.ckpt").path))
@@ -63,6 +72,34 @@ struct SmokeRunTests {
         let a = try ProgressTable.read(from: folder.appendingPathComponent("runs/whole/progress.csv"))
         let b = try ProgressTable.read(from: folder.appendingPathComponent("runs/killed/progress.csv"))
         #expect(a.rows.count == 4)
+        #expect(b.differences(from: a).isEmpty, "\(b.differences(from: a).prefix(5))")
+    }
+
+    /// Critic pre-training runs once: a run killed after it and resumed does not pre-train again, and its
+    /// progress.csv equals the uninterrupted run's.
+    @Test func criticPretrainingRunsOnceAndSurvivesAResume() throws {
+        let folder = try Self.workFolder("pretrain")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let common = ["train", "--preset", "smoke", "--deterministic", "--seed", "3", "--set", "schedule.epochs=3",
+                      "--set", "schedule.criticPretrainSteps=3000"]
+        let whole = try Self.ampl(common + ["--run-dir", "runs/whole"], in: folder)
+        #expect(whole.status == 0, "\(whole.output)")
+        let line = try #require(whole.output.split(separator: "\n").first { $0.contains("critic pre-training: 3000 steps") })
+        let mse = line.split(separator: " ").compactMap { Double($0) }.suffix(2)
+        #expect(mse.count == 2 && mse.last! < 0.5 * mse.first!, "\(line)")
+        // Kill -9 once the first epoch's row is on disk: every checkpoint by then is from after the pre-training.
+        let killed = try Self.ampl(common + ["--run-dir", "runs/killed"], in: folder) { folder in
+            let csv = (try? String(contentsOf: folder.appendingPathComponent("runs/killed/progress.csv"), encoding: .utf8)) ?? ""
+            return csv.split(separator: "\n").count >= 2
+        }
+        #expect(killed.status != 0, "the run finished before it could be killed")
+        #expect(killed.output.contains("critic pre-training"))
+        let resumed = try Self.ampl(["train", "--resume", "runs/killed"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(!resumed.output.contains("critic pre-training"), "\(resumed.output)")
+        let a = try ProgressTable.read(from: folder.appendingPathComponent("runs/whole/progress.csv"))
+        let b = try ProgressTable.read(from: folder.appendingPathComponent("runs/killed/progress.csv"))
+        #expect(a.rows.count == 3)
         #expect(b.differences(from: a).isEmpty, "\(b.differences(from: a).prefix(5))")
     }
 
